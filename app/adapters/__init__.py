@@ -1,0 +1,1 @@
+"""Adapters: the database and the outside systems behind the domain's ports."""

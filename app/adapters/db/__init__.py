@@ -1,0 +1,1 @@
+"""Persistence on SQLite (embedded default) and PostgreSQL (production) from the same code."""

@@ -1,0 +1,71 @@
+"""The audit trail: events queued during the transaction, chained and written at commit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.adapters.db.tables import AuditRecordRow
+from app.domain.audit.model import GENESIS_HASH, AuditEvent, AuditRecord, record_hash
+
+A = AuditRecordRow.__table__
+#: Key of the PostgreSQL advisory lock that serialises appends to the chain.
+CHAIN_LOCK_KEY = 0x51484441  # "QHDA"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    name: str
+    role: str
+    request_id: str | None
+
+
+def record_from_row(r: Any) -> AuditRecord:
+    return AuditRecord(r.seq, r.at, r.actor, r.actor_role, r.action, r.object_type, r.object_id, r.before, r.after,
+                       r.request_id, r.prev_hash, r.hash)
+
+
+class SqlAuditLog:
+    def __init__(self, session: AsyncSession, actor: Actor, now: datetime, dialect: str) -> None:
+        self.session, self.actor, self.now, self.dialect = session, actor, now, dialect
+        self.pending: list[AuditEvent] = []
+
+    def record(self, event: AuditEvent) -> None:
+        self.pending.append(event)
+
+    async def flush(self) -> None:
+        """Append the queued events to the chain; called by the unit of work right before commit."""
+        if not self.pending:
+            return
+        if self.dialect == "postgresql":
+            await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+        last = (await self.session.execute(sa.select(A.c.seq, A.c.hash).order_by(A.c.seq.desc()).limit(1))).first()
+        seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        rows = []
+        for event in self.pending:
+            seq += 1
+            fields = {
+                "seq": seq, "at": self.now, "actor": self.actor.name, "actor_role": self.actor.role,
+                "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
+                "before": event.before, "after": event.after, "request_id": self.actor.request_id,
+            }
+            digest = record_hash(prev_hash=prev, **fields)
+            rows.append({**fields, "prev_hash": prev, "hash": digest})
+            prev = digest
+        await self.session.execute(sa.insert(A), rows)
+        self.pending.clear()
+
+    async def batches(self, batch_size: int = 5000) -> AsyncIterator[list[AuditRecord]]:
+        after = 0
+        while True:
+            query = sa.select(A).where(A.c.seq > after).order_by(A.c.seq).limit(batch_size)
+            batch = [record_from_row(r) for r in await self.session.execute(query)]
+            if not batch:
+                return
+            yield batch
+            after = batch[-1].seq

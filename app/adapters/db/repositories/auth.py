@@ -1,0 +1,92 @@
+"""Users and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.adapters.db.tables import ApiKeyRow, UserRow
+from app.domain.auth.model import ApiKey, Permission, Role, User
+
+U = UserRow.__table__
+K = ApiKeyRow.__table__
+
+
+class SqlUserRepository:
+    def __init__(self, session: AsyncSession, now: datetime) -> None:
+        self.session, self.now = session, now
+
+    @staticmethod
+    def to_domain(r: Any) -> User:
+        return User(r.id, r.username, r.display_name, Role(r.role), r.department_code, r.password_hash, r.active,
+                    r.created_at, r.last_login_at)
+
+    async def _one(self, where: Any) -> User | None:
+        row = (await self.session.execute(sa.select(U).where(where))).first()
+        return self.to_domain(row) if row else None
+
+    async def get(self, user_id: int) -> User | None:
+        return await self._one(U.c.id == user_id)
+
+    async def by_username(self, username: str) -> User | None:
+        return await self._one(U.c.username == username)
+
+    async def list(self) -> list[User]:
+        return [self.to_domain(r) for r in await self.session.execute(sa.select(U).order_by(U.c.id))]
+
+    def _values(self, u: User) -> dict[str, Any]:
+        return {"display_name": u.display_name, "password_hash": u.password_hash, "role": u.role.value,
+                "department_code": u.department_code, "active": u.active, "last_login_at": u.last_login_at,
+                "updated_at": self.now}
+
+    async def add(self, u: User) -> User:
+        result = await self.session.execute(
+            sa.insert(U).values(username=u.username, created_at=self.now, **self._values(u)).returning(U.c.id)
+        )
+        u.id, u.created_at = int(result.scalar_one()), self.now
+        return u
+
+    async def update(self, u: User) -> None:
+        await self.session.execute(sa.update(U).where(U.c.id == u.id).values(**self._values(u)))
+
+    async def count(self) -> int:
+        return int((await self.session.execute(sa.select(sa.func.count()).select_from(U))).scalar_one())
+
+
+class SqlApiKeyRepository:
+    def __init__(self, session: AsyncSession, now: datetime) -> None:
+        self.session, self.now = session, now
+
+    @staticmethod
+    def to_domain(r: Any) -> ApiKey:
+        return ApiKey(r.id, r.name, r.prefix, r.secret_hash, r.user_id, frozenset(Permission(s) for s in r.scopes),
+                      r.created_at, r.expires_at, r.revoked_at)
+
+    async def by_prefix(self, prefix: str) -> ApiKey | None:
+        row = (await self.session.execute(sa.select(K).where(K.c.prefix == prefix))).first()
+        return self.to_domain(row) if row else None
+
+    async def get(self, key_id: int) -> ApiKey | None:
+        row = (await self.session.execute(sa.select(K).where(K.c.id == key_id))).first()
+        return self.to_domain(row) if row else None
+
+    async def list(self) -> list[ApiKey]:
+        return [self.to_domain(r) for r in await self.session.execute(sa.select(K).order_by(K.c.id))]
+
+    async def add(self, key: ApiKey) -> ApiKey:
+        result = await self.session.execute(
+            sa.insert(K).values(
+                name=key.name, prefix=key.prefix, secret_hash=key.secret_hash, user_id=key.user_id,
+                scopes=sorted(s.value for s in key.scopes), created_at=self.now, expires_at=key.expires_at,
+            ).returning(K.c.id)
+        )
+        key.id, key.created_at = int(result.scalar_one()), self.now
+        return key
+
+    async def update(self, key: ApiKey) -> None:
+        await self.session.execute(
+            sa.update(K).where(K.c.id == key.id).values(revoked_at=key.revoked_at)
+        )

@@ -1,0 +1,214 @@
+"""The database schema: SQLModel tables, and only here.
+
+Rows are mapped to domain dataclasses by the repositories; they never leave the adapter.
+Table names are singular snake_case; constraint names follow ``NAMING_CONVENTION``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.adapters.db.types import BigId, Json, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+metadata = SQLModel.metadata
+
+
+def _ts(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class DepartmentRow(SQLModel, table=True):
+    __tablename__ = "department"
+
+    code: str = Field(sa_column=sa.Column(sa.String(16), primary_key=True))
+    name: str = Field(sa_column=sa.Column(sa.String(100), nullable=False, unique=True))
+    short_name: str = Field(sa_column=sa.Column(sa.String(50), nullable=False))
+    kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    dept_type: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    active: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.true()))
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class CheckItemRow(SQLModel, table=True):
+    __tablename__ = "check_item"
+
+    code: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    category: str = Field(sa_column=sa.Column(sa.String(100), nullable=False, index=True))
+    dept_type: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    department_code: str = Field(
+        sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False, index=True)
+    )
+    legal_basis: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    method: str = Field(sa_column=sa.Column(sa.String(24), nullable=False))
+    target_type: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    frequency_cap: int | None = Field(default=None, sa_column=sa.Column(sa.Integer(), nullable=True))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    published_at: datetime | None = _ts(nullable=True)
+    retired_at: datetime | None = _ts(nullable=True)
+    retire_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(500), nullable=True))
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+    __table_args__ = (sa.CheckConstraint("frequency_cap IS NULL OR frequency_cap > 0", name="frequency_cap_positive"),)
+
+
+class EnterpriseRow(SQLModel, table=True):
+    __tablename__ = "enterprise"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), nullable=False, unique=True))
+    name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    county_code: str = Field(sa_column=sa.Column(sa.String(6), nullable=False))
+    industry_code: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    address: str | None = Field(default=None, sa_column=sa.Column(sa.String(300), nullable=True))
+    longitude: float | None = Field(default=None, sa_column=sa.Column(sa.Float(), nullable=True))
+    latitude: float | None = Field(default=None, sa_column=sa.Column(sa.Float(), nullable=True))
+    credit_class: str | None = Field(default=None, sa_column=sa.Column(sa.String(1), nullable=True))
+    safety_risk_level: str | None = Field(default=None, sa_column=sa.Column(sa.String(16), nullable=True))
+    tags: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    legal_person: str | None = Field(default=None, sa_column=sa.Column(sa.String(50), nullable=True))
+    contact_name: str | None = Field(default=None, sa_column=sa.Column(sa.String(50), nullable=True))
+    contact_phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    content_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    deleted_at: datetime | None = _ts(nullable=True)
+
+    __table_args__ = (
+        sa.Index("ix_enterprise_industry_code_id", "industry_code", "id"),
+        sa.Index("ix_enterprise_county_code_id", "county_code", "id"),
+        sa.Index("ix_enterprise_credit_class_id", "credit_class", "id"),
+        sa.Index("ix_enterprise_status_id", "status", "id"),
+        sa.CheckConstraint("credit_class IS NULL OR credit_class IN ('A','B','C','D')", name="credit_class_valid"),
+    )
+
+
+class EnterpriseTagRow(SQLModel, table=True):
+    """Tag index for filtering; the enterprise row's ``tags`` column is what is read back."""
+
+    __tablename__ = "enterprise_tag"
+
+    tag: str = Field(sa_column=sa.Column(sa.String(50), primary_key=True))
+    enterprise_id: int = Field(
+        sa_column=sa.Column(BigId, sa.ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+class EnterpriseVersionRow(SQLModel, table=True):
+    __tablename__ = "enterprise_version"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    enterprise_id: int = Field(
+        sa_column=sa.Column(BigId, sa.ForeignKey("enterprise.id", ondelete="CASCADE"), nullable=False)
+    )
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    action: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    changed_at: datetime = _ts()
+    changed_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+
+    __table_args__ = (sa.UniqueConstraint("enterprise_id", "version", name="uq_enterprise_version_enterprise_id"),)
+
+
+class InspectorRow(SQLModel, table=True):
+    __tablename__ = "inspector"
+
+    person_id: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    name: str = Field(sa_column=sa.Column(sa.String(50), nullable=False))
+    department_code: str = Field(
+        sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False, index=True)
+    )
+    cert_no: str = Field(sa_column=sa.Column(sa.String(40), nullable=False, unique=True))
+    cert_expiry: date = Field(sa_column=sa.Column(sa.Date(), nullable=False, index=True))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    specialties: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    deleted_at: datetime | None = _ts(nullable=True)
+
+
+class InspectorConflictRow(SQLModel, table=True):
+    __tablename__ = "inspector_conflict"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    person_id: str = Field(
+        sa_column=sa.Column(sa.String(32), sa.ForeignKey("inspector.person_id"), nullable=False, index=True)
+    )
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), nullable=False, index=True))
+    reason: str = Field(sa_column=sa.Column(sa.String(500), nullable=False))
+    from_date: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    to_date: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    created_at: datetime = _ts()
+
+    __table_args__ = (sa.CheckConstraint("to_date IS NULL OR to_date >= from_date", name="period_ordered"),)
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    username: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    display_name: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    password_hash: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    role: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    department_code: str = Field(sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False))
+    active: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    last_login_at: datetime | None = _ts(nullable=True)
+
+
+class ApiKeyRow(SQLModel, table=True):
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    name: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    prefix: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, unique=True))
+    secret_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    user_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("app_user.id"), nullable=False, index=True))
+    scopes: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    created_at: datetime = _ts()
+    expires_at: datetime | None = _ts(nullable=True)
+    revoked_at: datetime | None = _ts(nullable=True)
+
+
+class AuditRecordRow(SQLModel, table=True):
+    """Append-only; on PostgreSQL a trigger refuses UPDATE and DELETE."""
+
+    __tablename__ = "audit_record"
+
+    seq: int = Field(sa_column=sa.Column(BigId, primary_key=True, autoincrement=False))
+    at: datetime = _ts()
+    actor: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    actor_role: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    action: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    object_type: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    object_id: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    before: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(Json, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(Json, nullable=True))
+    request_id: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    prev_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+
+    __table_args__ = (sa.Index("ix_audit_record_object", "object_type", "object_id"),)

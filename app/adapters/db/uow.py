@@ -1,0 +1,68 @@
+"""The unit of work: one transaction, rolled back unless ``commit()`` is called.
+
+Audit events queued by the services are chained and written in the same transaction,
+right before the commit, so a change and its audit record land together or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.adapters.db.engine import Database
+from app.adapters.db.repositories.audit import Actor, SqlAuditLog
+from app.adapters.db.repositories.auth import SqlApiKeyRepository, SqlUserRepository
+from app.adapters.db.repositories.directories import (
+    SqlCheckItemRepository,
+    SqlDepartmentRepository,
+    SqlEnterpriseRepository,
+    SqlInspectorRepository,
+)
+from app.domain.ports import Clock
+
+
+class SqlUnitOfWork:
+    session: AsyncSession
+
+    def __init__(self, db: Database, clock: Clock, actor: Actor, *, readonly: bool = False) -> None:
+        self.db, self.clock, self.actor, self.readonly = db, clock, actor, readonly
+        self._committed = False
+        self._locked = False
+
+    async def __aenter__(self) -> Self:
+        if self.db.is_sqlite and not self.readonly:
+            await self.db.write_lock.acquire()
+            self._locked = True
+        self.now: datetime = self.clock.now()
+        self.session = self.db.session()
+        s, now = self.session, self.now
+        self.departments = SqlDepartmentRepository(s, now)
+        self.items = SqlCheckItemRepository(s, now)
+        self.enterprises = SqlEnterpriseRepository(s, now)
+        self.inspectors = SqlInspectorRepository(s, now)
+        self.users = SqlUserRepository(s, now)
+        self.api_keys = SqlApiKeyRepository(s, now)
+        self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if not self._committed:
+                await self.session.rollback()
+            await self.session.close()
+        finally:
+            if self._locked:
+                self._locked = False
+                self.db.write_lock.release()
+
+    async def commit(self) -> None:
+        if self.readonly:
+            raise RuntimeError("commit on a read-only unit of work")
+        await self.audit.flush()
+        await self.session.commit()
+        self._committed = True

@@ -1,0 +1,49 @@
+"""Password hashing (argon2id) and access tokens (JWT, HS256)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from argon2 import PasswordHasher as Argon2
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.domain.errors import AuthenticationFailed
+
+
+class Argon2PasswordHasher:
+    def __init__(self) -> None:
+        self._argon2 = Argon2()
+
+    def hash(self, password: str) -> str:
+        return self._argon2.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._argon2.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+class JwtTokenCodec:
+    ALGORITHM = "HS256"
+
+    def __init__(self, secret: str, issuer: str) -> None:
+        self._secret, self._issuer = secret, issuer
+
+    def issue(self, claims: dict[str, Any], *, minutes: int) -> str:
+        now = datetime.now(UTC)
+        payload = {**claims, "iss": self._issuer, "iat": now, "nbf": now, "exp": now + timedelta(minutes=minutes)}
+        return jwt.encode(payload, self._secret, algorithm=self.ALGORITHM)
+
+    def decode(self, token: str) -> dict[str, Any]:
+        try:
+            return jwt.decode(
+                token, self._secret, algorithms=[self.ALGORITHM], issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub", "iss"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise AuthenticationFailed("登录已过期，请重新登录", "token expired", code="auth.token_expired") from exc
+        except jwt.PyJWTError as exc:
+            raise AuthenticationFailed("访问令牌无效", "invalid token", code="auth.token_invalid") from exc

@@ -1,0 +1,191 @@
+"""运维命令行 / operator command line: the same services as the HTTP API.
+
+    qhd-inspection serve             迁移数据库、加载基础数据（及演示数据），启动服务
+    qhd-inspection migrate           数据库迁移到最新版本
+    qhd-inspection init              迁移并加载单位与抽查事项清单
+    qhd-inspection create-admin      创建首个系统管理员
+    qhd-inspection demo              生成演示数据（企业、执法人员、演示账号）
+    qhd-inspection import-enterprises FILE   从 CSV/XLSX 导入企业名录
+    qhd-inspection export-openapi    导出 openapi.yaml
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+import yaml
+
+from app.adapters.db.migrations import upgrade_async
+from app.adapters.db.repositories.audit import Actor
+from app.deps import Container
+from app.domain.auth.model import system_principal
+from app.domain.auth.service import bootstrap_admin
+from app.domain.directories.importing import ImportMode, import_enterprises
+from app.domain.directories.seeding import DEMO_PASSWORD, DEMO_USERS, ensure_reference_data, load_demo
+from app.domain.errors import DomainError
+from app.settings import Environment, Settings, get_settings
+
+cli = typer.Typer(help="秦皇岛市应急管理局“双随机、一公开”随机抽查服务 运维命令", no_args_is_help=True,
+                  add_completion=False)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Container], Awaitable[T]], settings: Settings | None = None) -> T:
+    settings = settings or get_settings()
+
+    async def main() -> T:
+        container = Container.build(settings)
+        try:
+            return await work(container)
+        finally:
+            await container.db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as exc:
+        typer.secho(f"错误：{exc.message_zh}（{exc.code}）", fg=typer.colors.RED, err=True)
+        for detail in exc.details.get("errors", []):
+            typer.secho(f"  - {detail.get('field')}: {detail.get('message')}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _system(container: Container, name: str = "cli") -> Any:
+    return container.uow(Actor(name, "system", None))
+
+
+async def _prepare(container: Container, *, demo_enterprises: int | None) -> None:
+    settings = container.settings
+    await upgrade_async(settings.database.url, schema=settings.database.schema_name)
+    typer.echo("数据库已迁移到最新版本")
+    ref = await ensure_reference_data(_system(container, "loader"))
+    typer.echo(f"基础数据：新增单位 {ref.departments} 个，抽查事项 {ref.items} 项")
+    if demo_enterprises is not None:
+        demo = await load_demo(_system(container, "demo"), container.hasher, enterprises=demo_enterprises,
+                               seed=settings.demo.seed, today=container.clock.today())
+        typer.echo(f"演示数据：新增企业 {demo.enterprises} 家，执法人员 {demo.inspectors} 名，"
+                   f"利害关系 {demo.conflicts} 条，演示账号 {demo.users} 个")
+
+
+@cli.command()
+def migrate() -> None:
+    """数据库迁移到最新版本。"""
+    settings = get_settings()
+    asyncio.run(upgrade_async(settings.database.url, schema=settings.database.schema_name))
+    typer.echo("数据库已迁移到最新版本")
+
+
+@cli.command()
+def init() -> None:
+    """迁移数据库并加载单位与抽查事项清单（可重复执行）。"""
+    _run(lambda c: _prepare(c, demo_enterprises=None))
+
+
+@cli.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Option(help="用户名")] = "admin",
+    password: Annotated[str, typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True,
+                                          help="至少 10 位，含三类字符")] = "",
+    department: Annotated[str, typer.Option(help="所属单位代码")] = "BGS",
+) -> None:
+    """创建首个系统管理员。"""
+
+    async def work(c: Container) -> None:
+        user = await bootstrap_admin(_system(c), c.hasher, username=username, password=password,
+                                     department_code=department)
+        typer.echo(f"已创建系统管理员 {user.username}（编号 {user.id}）")
+
+    _run(work)
+
+
+@cli.command()
+def demo(
+    enterprises: Annotated[int, typer.Option(help="企业数量", min=0, max=1_000_000)] = 3000,
+    seed: Annotated[int, typer.Option(help="随机种子（同一种子生成相同数据）")] = 2026,
+) -> None:
+    """生成演示数据：企业、各单位执法人员、各角色演示账号（生产环境不可用）。"""
+    settings = get_settings()
+    if settings.environment is Environment.PRODUCTION:
+        typer.secho("生产环境不能生成演示数据", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    settings.demo.seed = seed
+    _run(lambda c: _prepare(c, demo_enterprises=enterprises), settings)
+    _print_demo_accounts()
+
+
+def _print_demo_accounts() -> None:
+    typer.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "、".join(f"{u}（{r.label}）" for u, _, r, _ in DEMO_USERS))
+
+
+@cli.command("import-enterprises")
+def import_enterprises_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV 或 XLSX 文件")],
+    valid_only: Annotated[bool, typer.Option(help="只导入正确的行（默认：有错误行则全部不导入）")] = False,
+    dry_run: Annotated[bool, typer.Option(help="只校验、不写入")] = False,
+) -> None:
+    """从 CSV/XLSX 导入企业名录（按统一社会信用代码新增或更新）。"""
+
+    async def work(c: Container) -> None:
+        mode = ImportMode.VALID_ONLY if valid_only else ImportMode.ALL_OR_NOTHING
+        report = await import_enterprises(_system(c), system_principal("cli"), c.tables, file.read_bytes(), file.name,
+                                          mode=mode, dry_run=dry_run, max_rows=c.settings.limits.max_import_rows)
+        typer.echo(f"共 {report.total} 行：新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}，"
+                   f"错误 {report.rejected}；{'已写入' if report.applied else '未写入'}")
+        for row in report.errors[:50]:
+            typer.echo(f"  第 {row.row} 行 {row.uscc or ''}：" + "；".join(p.message_zh for p in row.errors))
+        if report.rejected and not report.applied:
+            raise typer.Exit(2)
+
+    _run(work)
+
+
+def openapi_document() -> dict[str, Any]:
+    from app.main import create_app
+
+    settings = Settings(docs_enabled=True)
+    spec: dict[str, Any] = json.loads(json.dumps(create_app(settings).openapi()))
+    return spec
+
+
+def openapi_yaml() -> str:
+    return yaml.safe_dump(openapi_document(), allow_unicode=True, sort_keys=False, width=120)
+
+
+@cli.command("export-openapi")
+def export_openapi(
+    output: Annotated[Path, typer.Option(help="输出文件")] = Path("openapi.yaml"),
+) -> None:
+    """从应用生成 openapi.yaml（接口契约）。"""
+    output.write_text(openapi_yaml(), encoding="utf-8")
+    typer.echo(f"已写入 {output}")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    demo_enterprises: Annotated[int | None, typer.Option(help="首次启动生成的演示企业数量；0 表示不生成")] = None,
+) -> None:
+    """迁移数据库、加载基础数据（开发环境另加载演示数据），然后启动服务。"""
+    import uvicorn
+
+    settings = get_settings()
+    with_demo = settings.environment is not Environment.PRODUCTION
+    count = demo_enterprises if demo_enterprises is not None else settings.demo.enterprises
+    _run(lambda c: _prepare(c, demo_enterprises=count if with_demo and count > 0 else None), settings)
+    if with_demo and count > 0:
+        _print_demo_accounts()
+    typer.echo(f"接口文档：http://{host}:{port}/docs")
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, log_config=None)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Dependency providers and ``Annotated`` aliases: the only place that picks concrete adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+
+from app.adapters.clock import SystemClock
+from app.adapters.db.engine import Database
+from app.adapters.db.queries import Queries
+from app.adapters.db.repositories.audit import Actor
+from app.adapters.db.uow import SqlUnitOfWork
+from app.adapters.security import Argon2PasswordHasher, JwtTokenCodec
+from app.adapters.tables_io import SpreadsheetReader
+from app.domain.auth import service as auth
+from app.domain.auth.model import Permission, Principal
+from app.domain.errors import AuthenticationFailed
+from app.settings import Settings
+
+
+@dataclass
+class Container:
+    """Process-wide resources, built once in the lifespan."""
+
+    settings: Settings
+    db: Database
+    clock: SystemClock
+    hasher: Argon2PasswordHasher
+    tokens: JwtTokenCodec
+    queries: Queries
+    tables: SpreadsheetReader
+
+    @classmethod
+    def build(cls, settings: Settings, db: Database | None = None) -> Container:
+        db = db or Database(settings.database.url, echo=settings.database.echo, pool_size=settings.database.pool_size,
+                            schema=settings.database.schema_name)
+        return cls(
+            settings=settings, db=db, clock=SystemClock(), hasher=Argon2PasswordHasher(),
+            tokens=JwtTokenCodec(settings.auth.jwt_secret.get_secret_value(), settings.auth.jwt_issuer),
+            queries=Queries(db), tables=SpreadsheetReader(),
+        )
+
+    def uow(self, actor: Actor, *, readonly: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.db, self.clock, actor, readonly=readonly)
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False,
+                              description="用户名密码登录获得的访问令牌（JWT）")
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="系统对接用 API 密钥")
+
+
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+async def current_principal(
+    request: Request,
+    container: ContainerDep,
+    token: Annotated[str | None, Security(oauth2)] = None,
+    api_key: Annotated[str | None, Security(api_key_header)] = None,
+) -> Principal:
+    anonymous = Actor("anonymous", "public", _request_id(request))
+    reader = container.uow(anonymous, readonly=True)
+    if api_key:
+        return await auth.principal_from_api_key(reader, api_key, container.clock.now())
+    if token:
+        if token.startswith(f"{auth.API_KEY_PREFIX}_"):
+            return await auth.principal_from_api_key(reader, token, container.clock.now())
+        return await auth.principal_from_token(reader, container.tokens, token)
+    raise AuthenticationFailed()
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    """Route guard: the caller must hold ``permission`` (deny by default)."""
+
+    def guard(principal: PrincipalDep) -> Principal:
+        principal.require(permission)
+        return principal
+
+    guard.__name__ = f"require_{permission.name.lower()}"
+    return guard
+
+
+def actor_of(principal: Principal, request: Request) -> Actor:
+    return Actor(principal.username, principal.role.value, _request_id(request))
+
+
+class UnitOfWorkFactory:
+    """Gives a route a write unit of work acting as the caller, or a read-only one."""
+
+    def __init__(self, container: Container, actor: Actor) -> None:
+        self.container, self.actor = container, actor
+
+    def write(self) -> SqlUnitOfWork:
+        return self.container.uow(self.actor)
+
+    def read(self) -> SqlUnitOfWork:
+        return self.container.uow(self.actor, readonly=True)
+
+
+def uow_factory(request: Request, container: ContainerDep, principal: PrincipalDep) -> UnitOfWorkFactory:
+    return UnitOfWorkFactory(container, actor_of(principal, request))
+
+
+def public_uow_factory(request: Request, container: ContainerDep) -> UnitOfWorkFactory:
+    return UnitOfWorkFactory(container, Actor("anonymous", "public", _request_id(request)))
+
+
+Uow = Annotated[UnitOfWorkFactory, Depends(uow_factory)]
+PublicUow = Annotated[UnitOfWorkFactory, Depends(public_uow_factory)]
+
+
+async def readiness(container: Container) -> tuple[bool, dict[str, str]]:
+    """Database reachable and migrated to the head revision."""
+    from app.adapters.db.migrations import current_and_head
+
+    try:
+        current, head = await current_and_head(container.db)
+    except Exception as exc:
+        return False, {"database": f"unreachable: {type(exc).__name__}"}
+    if current != head:
+        return False, {"database": "ok", "migrations": f"at {current}, head is {head}"}
+    return True, {"database": "ok", "migrations": f"at head {head}"}

@@ -1,0 +1,1 @@
+"""全程留痕: the append-only, hash-chained audit trail."""

@@ -1,0 +1,159 @@
+"""Roles, permissions and the authenticated principal. Deny by default: a role has exactly
+the permissions listed here, an API key at most the scopes it was given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from app.domain.errors import PermissionDenied
+from app.domain.labels import LabelledEnum
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    DEPARTMENT = "department"
+    INSPECTOR = "inspector"
+    PARTNER = "partner"
+    AUDITOR = "auditor"
+    INTEGRATION = "integration"
+    __labels__ = {
+        "admin": "系统管理员",
+        "supervisor": "执法监督科",
+        "department": "业务科室/执法大队",
+        "inspector": "执法人员",
+        "partner": "联合部门",
+        "auditor": "审计/纪检",
+        "integration": "系统对接",
+    }
+
+
+class Permission(StrEnum):
+    DIRECTORY_READ = "directory:read"
+    DEPARTMENTS_WRITE = "departments:write"
+    ITEMS_WRITE = "items:write"
+    ENTERPRISES_WRITE = "enterprises:write"
+    INSPECTORS_WRITE = "inspectors:write"
+    PERSONAL_DATA_READ = "personal_data:read"
+    USERS_MANAGE = "users:manage"
+    AUDIT_READ = "audit:read"
+
+
+_P = Permission
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    # 三权分立: the administrator manages accounts and keys but cannot alter records or read the trail.
+    Role.ADMIN: frozenset({_P.USERS_MANAGE, _P.DIRECTORY_READ}),
+    Role.SUPERVISOR: frozenset(
+        {_P.DIRECTORY_READ, _P.DEPARTMENTS_WRITE, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE,
+         _P.PERSONAL_DATA_READ}
+    ),
+    Role.DEPARTMENT: frozenset(
+        {_P.DIRECTORY_READ, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PERSONAL_DATA_READ}
+    ),
+    Role.INSPECTOR: frozenset({_P.DIRECTORY_READ}),
+    Role.PARTNER: frozenset({_P.DIRECTORY_READ}),
+    Role.AUDITOR: frozenset({_P.AUDIT_READ}),
+    Role.INTEGRATION: frozenset({_P.DIRECTORY_READ, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE}),
+}
+
+#: Roles that act on every unit's records; others act on their own department's only.
+BUREAU_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.INTEGRATION})
+
+
+class AuthMethod(StrEnum):
+    PASSWORD = "password"  # noqa: S105 - the name of a method, not a secret
+    API_KEY = "api_key"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting: a logged-in user, an API key's owner, or the system itself (CLI, loaders)."""
+
+    user_id: int | None
+    username: str
+    role: Role
+    department_code: str | None
+    permissions: frozenset[Permission]
+    method: AuthMethod = AuthMethod.PASSWORD
+    api_key_id: int | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: Permission) -> None:
+        if permission not in self.permissions:
+            raise PermissionDenied(
+                f"当前角色（{self.role.label}）无“{permission.value}”权限",
+                f"role '{self.role.value}' lacks permission '{permission.value}'",
+                code="auth.forbidden",
+                details={"permission": permission.value},
+            )
+
+    def require_department(self, department_code: str) -> None:
+        """Object-level check: units manage their own records; bureau-wide roles manage all."""
+        if self.role in BUREAU_WIDE_ROLES or self.method is AuthMethod.SYSTEM:
+            return
+        if self.department_code != department_code:
+            raise PermissionDenied(
+                f"只能管理本单位（{self.department_code}）的数据，不能操作 {department_code} 的数据",
+                f"may only manage records of own department {self.department_code}, not {department_code}",
+                code="auth.foreign_department",
+            )
+
+
+def system_principal(name: str = "system") -> Principal:
+    """The identity of operator commands and loaders run outside any HTTP request."""
+    return Principal(
+        user_id=None,
+        username=name,
+        role=Role.SUPERVISOR,
+        department_code="ZJK",
+        permissions=frozenset(Permission),
+        method=AuthMethod.SYSTEM,
+    )
+
+
+@dataclass(slots=True)
+class User:
+    id: int | None
+    username: str
+    display_name: str
+    role: Role
+    department_code: str
+    password_hash: str
+    active: bool = True
+    created_at: datetime | None = None
+    last_login_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ApiKey:
+    id: int | None
+    name: str
+    prefix: str
+    secret_hash: str
+    user_id: int
+    scopes: frozenset[Permission] = field(default_factory=frozenset)
+    created_at: datetime | None = None
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def usable_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+def user_principal(user: User, *, scopes: frozenset[Permission] | None = None, api_key_id: int | None = None) -> Principal:
+    """A user's principal; through an API key, only the scopes the key grants within the role."""
+    allowed = ROLE_PERMISSIONS[user.role]
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        department_code=user.department_code,
+        permissions=allowed if scopes is None else allowed & scopes,
+        method=AuthMethod.PASSWORD if api_key_id is None else AuthMethod.API_KEY,
+        api_key_id=api_key_id,
+    )

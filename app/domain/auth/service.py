@@ -1,0 +1,246 @@
+"""Login, tokens, API keys and user administration."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from app.domain.audit.model import AuditEvent
+from app.domain.auth.model import (
+    ROLE_PERMISSIONS,
+    ApiKey,
+    Permission,
+    Principal,
+    Role,
+    User,
+    system_principal,
+    user_principal,
+)
+from app.domain.directories.departments import require_department
+from app.domain.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from app.domain.ports import PasswordHasher, TokenCodec, UnitOfWork
+
+API_KEY_PREFIX = "qhd"
+USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{2,63}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+def _invalid_credentials() -> AuthenticationFailed:
+    return AuthenticationFailed("用户名或密码错误", "wrong username or password", code="auth.invalid_credentials")
+
+
+def password_problems(password: str, username: str) -> list[str]:
+    """等保 password policy: length, three character classes, not the username."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    classes = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
+    if classes < 3:
+        problems.append("密码须包含大写字母、小写字母、数字、符号中的至少三类")
+    if username and username.lower() in password.lower():
+        problems.append("密码不得包含用户名")
+    return problems
+
+
+def check_password_policy(password: str, username: str) -> None:
+    problems = password_problems(password, username)
+    if problems:
+        raise InvalidInput("；".join(problems), "password does not meet the policy", code="auth.weak_password",
+                           details={"field": "password", "problems": problems})
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    """Audit view of a user: never the password hash."""
+    return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role.value,
+            "department_code": user.department_code, "active": user.active}
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    user: User
+
+
+async def login(
+    uow: UnitOfWork, hasher: PasswordHasher, codec: TokenCodec, username: str, password: str, *, minutes: int
+) -> IssuedToken:
+    async with uow:
+        user = await uow.users.by_username(username)
+        # Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
+        valid = hasher.verify(user.password_hash if user else _DUMMY_HASH.get(hasher), password)
+        if user is None or not valid or not user.active:
+            raise _invalid_credentials()
+        user.last_login_at = uow.now
+        await uow.users.update(user)
+        uow.audit.record(AuditEvent("auth.login", "user", str(user.id), None, {"username": user.username}))
+        await uow.commit()
+    token = codec.issue({"sub": str(user.id), "role": user.role.value, "dept": user.department_code},
+                        minutes=minutes)
+    return IssuedToken(token, minutes * 60, user)
+
+
+class _DummyHash:
+    """One real hash of a random password per hasher, made lazily."""
+
+    def __init__(self) -> None:
+        self._value: str | None = None
+
+    def get(self, hasher: PasswordHasher) -> str:
+        if self._value is None:
+            self._value = hasher.hash(secrets.token_urlsafe(16))
+        return self._value
+
+
+_DUMMY_HASH = _DummyHash()
+
+
+async def principal_from_token(uow: UnitOfWork, codec: TokenCodec, token: str) -> Principal:
+    claims = codec.decode(token)
+    try:
+        user_id = int(claims["sub"])
+    except (KeyError, ValueError) as exc:
+        raise AuthenticationFailed("访问令牌无效", "invalid token subject", code="auth.token_invalid") from exc
+    async with uow:
+        user = await uow.users.get(user_id)
+    if user is None or not user.active:
+        raise AuthenticationFailed("账号不存在或已停用", "account unknown or disabled", code="auth.account_disabled")
+    return user_principal(user)
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def principal_from_api_key(uow: UnitOfWork, raw_key: str, now: datetime) -> Principal:
+    """Keys look like ``qhd_<prefix>_<secret>``; only the SHA-256 of the secret is stored."""
+    parts = raw_key.split("_")
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
+        raise AuthenticationFailed("API 密钥格式无效", "malformed API key", code="auth.api_key_invalid")
+    async with uow:
+        key = await uow.api_keys.by_prefix(parts[1])
+        user = await uow.users.get(key.user_id) if key else None
+    if key is None or user is None or not hmac.compare_digest(key.secret_hash, _hash_secret(parts[2])):
+        raise AuthenticationFailed("API 密钥无效", "unknown API key", code="auth.api_key_invalid")
+    if not key.usable_at(now) or not user.active:
+        raise AuthenticationFailed("API 密钥已吊销或过期", "API key revoked or expired", code="auth.api_key_revoked")
+    return user_principal(user, scopes=key.scopes, api_key_id=key.id)
+
+
+async def create_user(
+    uow: UnitOfWork, principal: Principal, hasher: PasswordHasher, *, username: str, display_name: str, role: Role,
+    department_code: str, password: str,
+) -> User:
+    principal.require(Permission.USERS_MANAGE)
+    if not USERNAME.match(username):
+        raise InvalidInput("用户名须以小写字母开头，3～64 位小写字母、数字或 _ . -", "invalid username",
+                           code="user.username_invalid", details={"field": "username"})
+    check_password_policy(password, username)
+    async with uow:
+        await require_department(uow, department_code)
+        if await uow.users.by_username(username):
+            raise Conflict(f"用户名“{username}”已存在", f"username '{username}' exists", code="user.duplicate")
+        user = await uow.users.add(User(None, username, display_name, role, department_code, hasher.hash(password)))
+        uow.audit.record(AuditEvent("user.create", "user", str(user.id), None, user_snapshot(user)))
+        await uow.commit()
+    return user
+
+
+async def update_user(
+    uow: UnitOfWork, principal: Principal, hasher: PasswordHasher, user_id: int, changes: dict[str, Any],
+    password: str | None = None,
+) -> User:
+    principal.require(Permission.USERS_MANAGE)
+    async with uow:
+        current = await uow.users.get(user_id)
+        if current is None:
+            raise NotFound(f"用户 {user_id} 不存在", f"user {user_id} not found", code="user.not_found")
+        if "department_code" in changes:
+            await require_department(uow, changes["department_code"])
+        updated = replace(current, **changes)
+        if password is not None:
+            check_password_policy(password, updated.username)
+            updated.password_hash = hasher.hash(password)
+        if principal.user_id == user_id and (not updated.active or updated.role is not current.role):
+            raise Conflict("不能停用自己的账号或修改自己的角色", "cannot disable or re-role yourself",
+                           code="user.self_change")
+        await uow.users.update(updated)
+        after = user_snapshot(updated) | ({"password_changed": True} if password is not None else {})
+        uow.audit.record(AuditEvent("user.update", "user", str(user_id), user_snapshot(current), after))
+        await uow.commit()
+    return updated
+
+
+async def list_users(uow: UnitOfWork, principal: Principal) -> list[User]:
+    principal.require(Permission.USERS_MANAGE)
+    async with uow:
+        return await uow.users.list()
+
+
+def _key_snapshot(key: ApiKey) -> dict[str, Any]:
+    return {"id": key.id, "name": key.name, "prefix": key.prefix, "user_id": key.user_id,
+            "scopes": sorted(s.value for s in key.scopes),
+            "expires_at": key.expires_at.isoformat() if key.expires_at else None}
+
+
+async def create_api_key(
+    uow: UnitOfWork, principal: Principal, *, name: str, user_id: int, scopes: frozenset[Permission],
+    expires_at: datetime | None,
+) -> tuple[ApiKey, str]:
+    """Returns the key and its plaintext, which is shown once and never stored."""
+    principal.require(Permission.USERS_MANAGE)
+    async with uow:
+        owner = await uow.users.get(user_id)
+        if owner is None:
+            raise InvalidInput(f"用户 {user_id} 不存在", f"user {user_id} not found", code="user.unknown",
+                               details={"field": "user_id"})
+        beyond = scopes - ROLE_PERMISSIONS[owner.role]
+        if beyond:
+            names = "、".join(sorted(s.value for s in beyond))
+            raise InvalidInput(f"密钥权限超出该用户角色的权限：{names}", f"scopes beyond the owner's role: {names}",
+                               code="api_key.scope_beyond_role", details={"field": "scopes"})
+        if expires_at is not None and expires_at <= uow.now:
+            raise InvalidInput("过期时间必须晚于当前时间", "expiry must be in the future",
+                               code="api_key.expiry_past", details={"field": "expires_at"})
+        prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(32).replace("_", "-")
+        key = await uow.api_keys.add(ApiKey(None, name, prefix, _hash_secret(secret), user_id, scopes,
+                                            expires_at=expires_at))
+        uow.audit.record(AuditEvent("api_key.create", "api_key", str(key.id), None, _key_snapshot(key)))
+        await uow.commit()
+    return key, f"{API_KEY_PREFIX}_{prefix}_{secret}"
+
+
+async def list_api_keys(uow: UnitOfWork, principal: Principal) -> list[ApiKey]:
+    principal.require(Permission.USERS_MANAGE)
+    async with uow:
+        return await uow.api_keys.list()
+
+
+async def revoke_api_key(uow: UnitOfWork, principal: Principal, key_id: int) -> ApiKey:
+    principal.require(Permission.USERS_MANAGE)
+    async with uow:
+        key = await uow.api_keys.get(key_id)
+        if key is None:
+            raise NotFound(f"API 密钥 {key_id} 不存在", f"API key {key_id} not found", code="api_key.not_found")
+        if key.revoked_at is None:
+            before = _key_snapshot(key)
+            key.revoked_at = uow.now
+            await uow.api_keys.update(key)
+            uow.audit.record(AuditEvent("api_key.revoke", "api_key", str(key_id), before,
+                                        _key_snapshot(key) | {"revoked_at": uow.now.isoformat()}))
+            await uow.commit()
+    return key
+
+
+async def bootstrap_admin(
+    uow: UnitOfWork, hasher: PasswordHasher, *, username: str, password: str, department_code: str = "BGS",
+    display_name: str = "系统管理员",
+) -> User:
+    """First administrator, from the CLI; refuses when the username exists."""
+    return await create_user(uow, system_principal("cli"), hasher, username=username, display_name=display_name,
+                             role=Role.ADMIN, department_code=department_code, password=password)

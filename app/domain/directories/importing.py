@@ -1,0 +1,237 @@
+"""Bulk import of the enterprise directory from a table (CSV or XLSX rows).
+
+Every row is validated first and reported by row number; by default nothing is imported
+when any row is bad (``all_or_nothing``), or only the good rows when asked (``valid_only``).
+Rows are matched by USCC: unchanged rows change nothing, so re-importing a file is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from app.domain.audit.model import AuditEvent
+from app.domain.auth.model import Permission, Principal
+from app.domain.directories.model import CreditClass, Enterprise, EnterpriseStatus, SafetyRiskLevel
+from app.domain.directories.reference import COUNTIES, INDUSTRIES
+from app.domain.directories.snapshots import content_hash, diff, enterprise_snapshot
+from app.domain.directories.validation import FieldProblem, enterprise_problems
+from app.domain.errors import InvalidInput
+from app.domain.ports import BulkUpdate, UnitOfWork
+
+#: Accepted column headings: the Chinese heading people use, or the API field name.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "uscc": ("统一社会信用代码", "uniscid"),
+    "name": ("企业名称", "单位名称", "entName"),
+    "county_code": ("所属区县", "区县代码", "区县", "regionCode"),
+    "industry_code": ("行业", "行业代码", "行业类别", "industryCode"),
+    "status": ("经营状态", "状态", "entStatus"),
+    "address": ("地址", "经营地址", "住所"),
+    "longitude": ("经度",),
+    "latitude": ("纬度",),
+    "credit_class": ("信用风险分类", "信用风险等级", "riskGrade"),
+    "safety_risk_level": ("安全风险等级", "safetyRiskLevel"),
+    "tags": ("标签",),
+    "legal_person": ("法定代表人", "legalPerson"),
+    "contact_name": ("联系人",),
+    "contact_phone": ("联系电话", "contactPhone"),
+}
+REQUIRED = ("uscc", "name", "county_code", "industry_code")
+_HEADINGS = {alias: name for name, aliases in COLUMNS.items() for alias in (name, *aliases)}
+_COUNTY_BY_NAME = {v: k for k, v in COUNTIES.items()}
+_INDUSTRY_BY_NAME = {v: k for k, v in INDUSTRIES.items()}
+_TAG_SEPARATORS = str.maketrans({"；": ";", "、": ";", ",": ";", "，": ";", "|": ";"})
+
+
+class ImportMode(StrEnum):
+    ALL_OR_NOTHING = "all_or_nothing"
+    VALID_ONLY = "valid_only"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    header: list[str]
+    rows: Iterable[Sequence[Any]]
+    #: Spreadsheet row number of the first data row (2 when a heading row comes first).
+    first_row: int = 2
+
+
+class TableReader(Protocol):
+    def read(self, content: bytes, filename: str) -> Table: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    uscc: str | None
+    errors: list[FieldProblem]
+
+
+@dataclass(slots=True)
+class ImportReport:
+    filename: str
+    sha256: str
+    mode: ImportMode
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    applied: bool = False
+    errors: list[RowError] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"filename": self.filename, "sha256": self.sha256, "mode": self.mode.value, "total": self.total,
+                "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": self.rejected}
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _map_columns(header: Sequence[Any]) -> list[str | None]:
+    mapped = [_HEADINGS.get(str(h).strip()) if h is not None else None for h in header]
+    missing = [name for name in REQUIRED if name not in mapped]
+    if missing:
+        wanted = "、".join(f"{COLUMNS[m][0]}（{m}）" for m in missing)
+        raise InvalidInput(f"表头缺少必填列：{wanted}", f"missing required columns: {', '.join(missing)}",
+                           code="import.missing_columns", details={"missing": missing})
+    return mapped
+
+
+def _parse_row(record: dict[str, str | None], problems: list[FieldProblem]) -> Enterprise | None:
+    def enum_value(name: str, parse: Any, label: str) -> Any:
+        text = record.get(name)
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except ValueError:
+            problems.append(FieldProblem(name, f"{name}.invalid", f"{label}“{text}”无法识别",
+                                         f"unrecognised {name} '{text}'"))
+            return None
+
+    def number(name: str, label: str) -> float | None:
+        text = record.get(name)
+        if text is None:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            problems.append(FieldProblem(name, f"{name}.invalid", f"{label}“{text}”不是数字", f"{name} is not a number"))
+            return None
+
+    for name in REQUIRED:
+        if record.get(name) is None:
+            problems.append(FieldProblem(name, f"{name}.missing", f"{COLUMNS[name][0]}不能为空", f"{name} is required"))
+    if problems:
+        return None
+    county = record["county_code"] or ""
+    industry = record["industry_code"] or ""
+    tags_text = record.get("tags")
+    enterprise = Enterprise(
+        uscc=(record["uscc"] or "").upper(),
+        name=record["name"] or "",
+        county_code=_COUNTY_BY_NAME.get(county, county),
+        industry_code=_INDUSTRY_BY_NAME.get(industry, industry),
+        status=enum_value("status", EnterpriseStatus.parse, "经营状态") or EnterpriseStatus.ACTIVE,
+        address=record.get("address"),
+        longitude=number("longitude", "经度"),
+        latitude=number("latitude", "纬度"),
+        credit_class=enum_value("credit_class", lambda t: CreditClass(t.upper()), "信用风险分类"),
+        safety_risk_level=enum_value("safety_risk_level", SafetyRiskLevel.parse, "安全风险等级"),
+        tags=tuple(t.strip() for t in tags_text.translate(_TAG_SEPARATORS).split(";") if t.strip())
+        if tags_text else (),
+        legal_person=record.get("legal_person"),
+        contact_name=record.get("contact_name"),
+        contact_phone=record.get("contact_phone"),
+    )
+    problems += enterprise_problems(enterprise)
+    return None if problems else enterprise
+
+
+def parse_table(table: Table, *, max_rows: int) -> tuple[list[tuple[int, Enterprise]], list[RowError], int]:
+    """Validate every row; returns the good rows with their row numbers, the row errors and the row count."""
+    columns = _map_columns(table.header)
+    good: list[tuple[int, Enterprise]] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    total = 0
+    for row_no, row in enumerate(table.rows, start=table.first_row):
+        if not any(_text(v) for v in row):
+            continue  # blank line
+        total += 1
+        if total > max_rows:
+            raise InvalidInput(f"单次导入最多 {max_rows} 行", f"at most {max_rows} rows per import",
+                               code="import.too_many_rows", details={"max_rows": max_rows})
+        record = {name: _text(value) for name, value in zip(columns, row, strict=False) if name}
+        problems: list[FieldProblem] = []
+        enterprise = _parse_row(record, problems)
+        uscc = (record.get("uscc") or "").upper() or None
+        if enterprise is not None and enterprise.uscc in seen:
+            problems.append(FieldProblem("uscc", "uscc.duplicate_in_file",
+                                         f"统一社会信用代码与第 {seen[enterprise.uscc]} 行重复",
+                                         f"USCC repeats row {seen[enterprise.uscc]}"))
+            enterprise = None
+        if enterprise is None:
+            errors.append(RowError(row_no, uscc, problems))
+        else:
+            seen[enterprise.uscc] = row_no
+            good.append((row_no, enterprise))
+    return good, errors, total
+
+
+async def import_enterprises(
+    uow: UnitOfWork,
+    principal: Principal,
+    reader: TableReader,
+    content: bytes,
+    filename: str,
+    *,
+    mode: ImportMode = ImportMode.ALL_OR_NOTHING,
+    dry_run: bool = False,
+    max_rows: int = 200_000,
+) -> ImportReport:
+    principal.require(Permission.ENTERPRISES_WRITE)
+    report = ImportReport(filename, hashlib.sha256(content).hexdigest(), mode, dry_run)
+    good, report.errors, report.total = parse_table(reader.read(content, filename), max_rows=max_rows)
+    report.rejected = len(report.errors)
+    if report.errors and mode is ImportMode.ALL_OR_NOTHING:
+        return report
+    async with uow:
+        existing = await uow.enterprises.existing([e.uscc for _, e in good])
+        creates: list[Enterprise] = []
+        changed: list[tuple[Enterprise, dict[str, Any]]] = []
+        for _, enterprise in good:
+            snapshot = enterprise_snapshot(enterprise)
+            known = existing.get(enterprise.uscc)
+            if known is None:
+                creates.append(enterprise)
+            elif known.deleted or known.content_hash != content_hash(snapshot):
+                enterprise.version = known.version + 1
+                changed.append((enterprise, snapshot))
+            else:
+                report.unchanged += 1
+        current = await uow.enterprises.current([e.uscc for e, _ in changed])
+        updates = [
+            BulkUpdate(e, "restore" if existing[e.uscc].deleted else "import",
+                       diff(enterprise_snapshot(current[e.uscc]), snapshot))
+            for e, snapshot in changed
+        ]
+        report.created, report.updated = len(creates), len(updates)
+        if dry_run or not (creates or updates):
+            return report
+        await uow.enterprises.bulk_write(creates, updates, changed_by=principal.username, at=uow.now)
+        uow.audit.record(AuditEvent("enterprise.import", "enterprise_import", report.sha256[:16], None,
+                                    report.summary()))
+        await uow.commit()
+    report.applied = True
+    return report

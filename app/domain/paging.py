@@ -1,0 +1,35 @@
+"""Keyset pagination: opaque cursors over a stable sort key; deep pages cost what the first one does."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from app.domain.errors import InvalidInput
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+    total: int | None = None
+
+
+def encode_cursor(kind: str, key: str | int) -> str:
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str) -> str:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    prefix, _, key = text.partition(":")
+    if prefix != kind or not key:
+        raise InvalidInput("分页游标无效，请从第一页重新查询", "invalid cursor", code="paging.cursor_invalid",
+                           details={"field": "cursor"})
+    return key

@@ -1,0 +1,175 @@
+"""Ports: what the domain needs from the outside world, as Protocols.
+
+Adapters implement them (``app/adapters``); services receive them as arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from app.domain.audit.model import AuditEvent, AuditRecord
+from app.domain.auth.model import ApiKey, User
+from app.domain.directories.model import (
+    CheckItem,
+    Conflict,
+    Department,
+    Enterprise,
+    EnterpriseVersion,
+    Inspector,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingRecord:
+    """What a bulk import needs to know of a record already in the directory."""
+
+    content_hash: str
+    version: int
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BulkUpdate:
+    enterprise: Enterprise
+    action: str
+    changes: dict[str, list[Any]]
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class TokenCodec(Protocol):
+    def issue(self, claims: dict[str, Any], *, minutes: int) -> str: ...
+
+    def decode(self, token: str) -> dict[str, Any]: ...
+
+
+class DepartmentRepository(Protocol):
+    async def get(self, code: str) -> Department | None: ...
+
+    async def list(self) -> list[Department]: ...
+
+    async def add(self, department: Department) -> None: ...
+
+    async def update(self, department: Department) -> None: ...
+
+
+class CheckItemRepository(Protocol):
+    async def get(self, code: str) -> CheckItem | None: ...
+
+    async def add(self, item: CheckItem) -> None: ...
+
+    async def update(self, item: CheckItem) -> None: ...
+
+    async def delete(self, code: str) -> None: ...
+
+
+class EnterpriseRepository(Protocol):
+    async def get(self, uscc: str, *, for_update: bool = False) -> Enterprise | None: ...
+
+    async def add(self, enterprise: Enterprise, *, changed_by: str, at: datetime) -> None: ...
+
+    async def update(
+        self, enterprise: Enterprise, *, action: str, changes: dict[str, list[Any]], changed_by: str, at: datetime
+    ) -> None: ...
+
+    async def exists_deleted(self, uscc: str) -> bool: ...
+
+    async def history(self, uscc: str) -> list[EnterpriseVersion]: ...
+
+    async def existing(self, usccs: Sequence[str]) -> dict[str, ExistingRecord]: ...
+
+    async def current(self, usccs: Sequence[str]) -> dict[str, Enterprise]:
+        """The stored state of these enterprises, removed ones included."""
+        ...
+
+    async def bulk_write(
+        self, creates: Sequence[Enterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime
+    ) -> None: ...
+
+
+class InspectorRepository(Protocol):
+    async def get(self, person_id: str, *, for_update: bool = False) -> Inspector | None: ...
+
+    async def person_id_taken(self, person_id: str) -> bool: ...
+
+    async def cert_no_taken(self, cert_no: str, *, other_than: str | None = None) -> bool: ...
+
+    async def add(self, inspector: Inspector) -> None: ...
+
+    async def update(self, inspector: Inspector, *, deleted: bool = False) -> None: ...
+
+    async def add_conflict(self, person_id: str, conflict: Conflict) -> Conflict: ...
+
+    async def remove_conflict(self, person_id: str, conflict_id: int) -> Conflict | None: ...
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: int) -> User | None: ...
+
+    async def by_username(self, username: str) -> User | None: ...
+
+    async def list(self) -> list[User]: ...
+
+    async def add(self, user: User) -> User: ...
+
+    async def update(self, user: User) -> None: ...
+
+    async def count(self) -> int: ...
+
+
+class ApiKeyRepository(Protocol):
+    async def by_prefix(self, prefix: str) -> ApiKey | None: ...
+
+    async def get(self, key_id: int) -> ApiKey | None: ...
+
+    async def list(self) -> list[ApiKey]: ...
+
+    async def add(self, key: ApiKey) -> ApiKey: ...
+
+    async def update(self, key: ApiKey) -> None: ...
+
+
+class AuditLog(Protocol):
+    def record(self, event: AuditEvent) -> None:
+        """Queue an event; it is written, chained, in the same transaction at commit."""
+
+    def batches(self, batch_size: int = 5000) -> AsyncIterator[list[AuditRecord]]:
+        """All records in ``seq`` order, in lists of at most ``batch_size``."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: rolls back unless ``commit()`` is called inside the ``async with``."""
+
+    departments: DepartmentRepository
+    items: CheckItemRepository
+    enterprises: EnterpriseRepository
+    inspectors: InspectorRepository
+    users: UserRepository
+    api_keys: ApiKeyRepository
+    audit: AuditLog
+    #: The transaction's time, taken from the clock when it begins.
+    now: datetime
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+

@@ -1,0 +1,96 @@
+"""Login, the caller's identity, users and API keys (users and keys: admin only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, status
+
+from app.deps import ContainerDep, PrincipalDep, PublicUow, Uow, require
+from app.domain.auth import service as auth
+from app.domain.auth.model import ApiKey, Permission, Principal, User
+from app.routers.errors import problem_responses
+from app.routers.schemas.auth import (
+    ApiKeyCreatedOut,
+    ApiKeyIn,
+    ApiKeyOut,
+    MeOut,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["身份认证 auth"])
+Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
+
+
+def user_out(user: User) -> UserOut:
+    return UserOut.model_validate(user)
+
+
+def key_out(key: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut(id=key.id or 0, name=key.name, prefix=key.prefix, user_id=key.user_id,
+                     scopes=sorted(key.scopes), created_at=key.created_at, expires_at=key.expires_at,
+                     revoked_at=key.revoked_at)
+
+
+@router.post("/auth/token", response_model=TokenOut, summary="用户名密码登录，获取访问令牌",
+             responses=problem_responses(401, 422))
+async def issue_token(
+    container: ContainerDep,
+    uow: PublicUow,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=128)],
+) -> TokenOut:
+    issued = await auth.login(uow.write(), container.hasher, container.tokens, username, password,
+                              minutes=container.settings.auth.access_token_minutes)
+    return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
+
+
+@router.get("/auth/me", response_model=MeOut, summary="当前登录身份与权限", responses=problem_responses(401))
+async def me(principal: PrincipalDep) -> MeOut:
+    return MeOut(user_id=principal.user_id, username=principal.username, role=principal.role,
+                 role_label=principal.role.label, department_code=principal.department_code,
+                 permissions=sorted(principal.permissions), auth_method=principal.method.value)
+
+
+@router.get("/users", response_model=list[UserOut], summary="用户列表", responses=problem_responses(401, 403))
+async def list_users(principal: Admin, uow: Uow) -> list[UserOut]:
+    return [user_out(u) for u in await auth.list_users(uow.read(), principal)]
+
+
+@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED, summary="创建用户",
+             responses=problem_responses(401, 403, 409, 422))
+async def create_user(body: UserIn, principal: Admin, uow: Uow, container: ContainerDep) -> UserOut:
+    user = await auth.create_user(uow.write(), principal, container.hasher, username=body.username,
+                                  display_name=body.display_name, role=body.role,
+                                  department_code=body.department_code, password=body.password)
+    return user_out(user)
+
+
+@router.patch("/users/{user_id}", response_model=UserOut, summary="修改用户（角色、单位、停用、重置密码）",
+              responses=problem_responses(401, 403, 404, 409, 422))
+async def update_user(user_id: int, body: UserPatch, principal: Admin, uow: Uow, container: ContainerDep) -> UserOut:
+    changes = body.model_dump(exclude_unset=True, exclude={"password"})
+    user = await auth.update_user(uow.write(), principal, container.hasher, user_id, changes, password=body.password)
+    return user_out(user)
+
+
+@router.get("/api-keys", response_model=list[ApiKeyOut], summary="API 密钥列表", responses=problem_responses(401, 403))
+async def list_api_keys(principal: Admin, uow: Uow) -> list[ApiKeyOut]:
+    return [key_out(k) for k in await auth.list_api_keys(uow.read(), principal)]
+
+
+@router.post("/api-keys", response_model=ApiKeyCreatedOut, status_code=status.HTTP_201_CREATED,
+             summary="签发 API 密钥（明文仅返回一次）", responses=problem_responses(401, 403, 422))
+async def create_api_key(body: ApiKeyIn, principal: Admin, uow: Uow) -> ApiKeyCreatedOut:
+    key, plaintext = await auth.create_api_key(uow.write(), principal, name=body.name, user_id=body.user_id,
+                                               scopes=frozenset(body.scopes), expires_at=body.expires_at)
+    return ApiKeyCreatedOut(**key_out(key).model_dump(), key=plaintext)
+
+
+@router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, summary="吊销 API 密钥",
+             responses=problem_responses(401, 403, 404))
+async def revoke_api_key(key_id: int, principal: Admin, uow: Uow) -> ApiKeyOut:
+    return key_out(await auth.revoke_api_key(uow.write(), principal, key_id))

@@ -1,0 +1,36 @@
+"""Models of the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from app.routers.schemas.common import Out
+
+
+class AuditRecordOut(Out):
+    seq: int
+    at: datetime
+    actor: str
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+    prev_hash: str
+    hash: str
+
+
+class ChainReportOut(Out):
+    ok: bool = Field(description="哈希链是否完整")
+    checked: int = Field(description="已校验的记录数")
+    head_hash: str = Field(description="最后一条有效记录的哈希")
+    broken_seq: int | None = Field(None, description="第一处断裂的记录序号")
+    problem: str | None = Field(None, description="gap（缺号）、prev_hash（前序哈希不符）或 hash（内容被改）")
+    expected: str | None = None
+    found: str | None = None
+    message: str

@@ -1,0 +1,43 @@
+"""Shared bits of the API's models."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class In(BaseModel):
+    """Request bodies: unknown fields are rejected (no mass assignment of server-owned fields)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PageOut(Out, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(None, description="下一页游标；为空表示已是最后一页")
+    total: int | None = Field(None, description="总数（仅在 with_total=true 时计算）")
+
+
+class ReasonIn(In):
+    reason: str = Field(min_length=2, max_length=500, description="原因（留痕）")
+
+
+#: The reason demanded by a removal, given as a query parameter (DELETE requests carry no body).
+Reason = Annotated[str, Query(min_length=2, max_length=500, description="原因（留痕）")]
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****5678: the form shown to people without the personal-data permission."""
+    if not phone:
+        return phone
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

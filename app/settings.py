@@ -1,0 +1,81 @@
+"""Settings, read once at start from the environment (nested with ``__``, e.g. ``DATABASE__URL``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Development-only secret; production refuses to start with it.
+DEV_JWT_SECRET = "dev-only-secret-change-me-in-production-0000"  # noqa: S105
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class DatabaseSettings(BaseModel):
+    url: str = f"sqlite+aiosqlite:///{Path('var') / 'inspection.db'}"
+    echo: bool = False
+    pool_size: int = Field(default=10, ge=1, le=200)
+    #: PostgreSQL schema to use (search_path); the test suite gets a fresh one per run.
+    schema_name: str | None = None
+
+
+class AuthSettings(BaseModel):
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_issuer: str = "qhd-emergency-inspection"
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+
+class LimitSettings(BaseModel):
+    max_page_size: int = Field(default=500, ge=1, le=10_000)
+    default_page_size: int = Field(default=50, ge=1, le=10_000)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_import_rows: int = Field(default=200_000, ge=1)
+
+
+class DemoSettings(BaseModel):
+    """What the embedded default loads on first start when the directories are empty."""
+
+    load_on_start: bool = False
+    enterprises: int = Field(default=3000, ge=0, le=1_000_000)
+    seed: int = 2026
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_nested_delimiter="__", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    log_json: bool | None = None
+    log_level: str = "INFO"
+    docs_enabled: bool = True
+    database: DatabaseSettings = DatabaseSettings()
+    auth: AuthSettings = AuthSettings()
+    limits: LimitSettings = LimitSettings()
+    demo: DemoSettings = DemoSettings()
+
+    @model_validator(mode="after")
+    def _production_has_real_secrets(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            secret = self.auth.jwt_secret.get_secret_value()
+            if secret == DEV_JWT_SECRET or len(secret) < 32:
+                raise ValueError(
+                    "生产环境必须配置 AUTH__JWT_SECRET（至少 32 个字符，不得使用默认值） / "
+                    "production requires AUTH__JWT_SECRET of at least 32 characters, not the default"
+                )
+        return self
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_json if self.log_json is not None else self.environment is Environment.PRODUCTION
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
