@@ -141,7 +141,10 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     malformed = any(p["code"] == "validation.json_invalid" for p in problems)
     code = "request.malformed_json" if malformed else "request.validation_failed"
     first = problems[0] if problems else {"field": "", "message": "请求数据不合法"}
-    detail = f"{first['field']}：{first['message']}" if first["field"] else first["message"]
+    if malformed:
+        detail = "请求体不是合法的 JSON"
+    else:
+        detail = f"{first['field']}：{first['message']}" if first["field"] else first["message"]
     if len(problems) > 1:
         detail += f"（另有 {len(problems) - 1} 处问题）"
     status = 400 if malformed else 422

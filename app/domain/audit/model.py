@@ -27,6 +27,9 @@ class AuditEvent:
     object_id: str
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
+    #: Who acted, when it is not the unit of work's caller (a login acts as the user logging in).
+    actor: str | None = None
+    actor_role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

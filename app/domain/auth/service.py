@@ -78,7 +78,8 @@ async def login(
             raise _invalid_credentials()
         user.last_login_at = uow.now
         await uow.users.update(user)
-        uow.audit.record(AuditEvent("auth.login", "user", str(user.id), None, {"username": user.username}))
+        uow.audit.record(AuditEvent("auth.login", "user", str(user.id), None, {"username": user.username},
+                                    actor=user.username, actor_role=user.role.value))
         await uow.commit()
     token = codec.issue({"sub": str(user.id), "role": user.role.value, "dept": user.department_code},
                         minutes=minutes)

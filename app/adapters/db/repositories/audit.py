@@ -50,7 +50,8 @@ class SqlAuditLog:
         for event in self.pending:
             seq += 1
             fields = {
-                "seq": seq, "at": self.now, "actor": self.actor.name, "actor_role": self.actor.role,
+                "seq": seq, "at": self.now, "actor": event.actor or self.actor.name,
+                "actor_role": event.actor_role or self.actor.role,
                 "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
                 "before": event.before, "after": event.after, "request_id": self.actor.request_id,
             }
