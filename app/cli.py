@@ -6,6 +6,7 @@
     qhd-inspection create-admin      创建首个系统管理员
     qhd-inspection demo              生成演示数据（企业、执法人员、演示账号）
     qhd-inspection import-enterprises FILE   从 CSV/XLSX 导入企业名录
+    qhd-inspection import-inspectors FILE    从 CSV/XLSX 导入执法人员名录
     qhd-inspection export-openapi    导出 openapi.yaml
 """
 
@@ -26,6 +27,7 @@ from app.deps import Container
 from app.domain.auth.model import system_principal
 from app.domain.auth.service import bootstrap_admin
 from app.domain.directories.importing import ImportMode, import_enterprises
+from app.domain.directories.inspector_import import import_inspectors
 from app.domain.directories.seeding import DEMO_PASSWORD, DEMO_USERS, ensure_reference_data, load_demo
 from app.domain.errors import DomainError
 from app.settings import Environment, Settings, get_settings
@@ -121,26 +123,39 @@ def _print_demo_accounts() -> None:
     typer.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "、".join(f"{u}（{r.label}）" for u, _, r, _ in DEMO_USERS))
 
 
-@cli.command("import-enterprises")
-def import_enterprises_command(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV 或 XLSX 文件")],
-    valid_only: Annotated[bool, typer.Option(help="只导入正确的行（默认：有错误行则全部不导入）")] = False,
-    dry_run: Annotated[bool, typer.Option(help="只校验、不写入")] = False,
-) -> None:
-    """从 CSV/XLSX 导入企业名录（按统一社会信用代码新增或更新）。"""
+def _import_command(kind: str, file: Path, valid_only: bool, dry_run: bool) -> None:
+    content = file.read_bytes()
 
     async def work(c: Container) -> None:
         mode = ImportMode.VALID_ONLY if valid_only else ImportMode.ALL_OR_NOTHING
-        report = await import_enterprises(_system(c), system_principal("cli"), c.tables, file.read_bytes(), file.name,
-                                          mode=mode, dry_run=dry_run, max_rows=c.settings.limits.max_import_rows)
+        run = import_enterprises if kind == "enterprises" else import_inspectors
+        report = await run(_system(c), system_principal("cli"), c.tables, content, file.name,
+                           mode=mode, dry_run=dry_run, max_rows=c.settings.limits.max_import_rows)
         typer.echo(f"共 {report.total} 行：新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}，"
                    f"错误 {report.rejected}；{'已写入' if report.applied else '未写入'}")
         for row in report.errors[:50]:
-            typer.echo(f"  第 {row.row} 行 {row.uscc or ''}：" + "；".join(p.message_zh for p in row.errors))
+            typer.echo(f"  第 {row.row} 行 {row.key or ''}：" + "；".join(p.message_zh for p in row.errors))
         if report.rejected and not report.applied:
             raise typer.Exit(2)
 
     _run(work)
+
+
+FileArgument = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV 或 XLSX 文件")]
+ValidOnly = Annotated[bool, typer.Option(help="只导入正确的行（默认：有错误行则全部不导入）")]
+DryRun = Annotated[bool, typer.Option(help="只校验、不写入")]
+
+
+@cli.command("import-enterprises")
+def import_enterprises_command(file: FileArgument, valid_only: ValidOnly = False, dry_run: DryRun = False) -> None:
+    """从 CSV/XLSX 导入企业名录（按统一社会信用代码新增或更新）。"""
+    _import_command("enterprises", file, valid_only, dry_run)
+
+
+@cli.command("import-inspectors")
+def import_inspectors_command(file: FileArgument, valid_only: ValidOnly = False, dry_run: DryRun = False) -> None:
+    """从 CSV/XLSX 导入执法人员名录（按人员编号新增或更新）。"""
+    _import_command("inspectors", file, valid_only, dry_run)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -11,10 +11,9 @@ from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories import enterprises as service
 from app.domain.directories.filters import EnterpriseFilter
-from app.domain.directories.importing import ImportMode, ImportReport, import_enterprises
+from app.domain.directories.importing import ImportMode, import_enterprises
 from app.domain.directories.model import Enterprise, EnterpriseStatus
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
-from app.domain.errors import PayloadTooLarge
 from app.routers.errors import problem_responses
 from app.routers.schemas.common import PageOut, Reason, mask_phone
 from app.routers.schemas.directories import (
@@ -23,8 +22,8 @@ from app.routers.schemas.directories import (
     EnterprisePatch,
     EnterpriseVersionOut,
     ImportReportOut,
-    RowErrorOut,
 )
+from app.routers.uploads import read_upload, report_out
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["检查对象名录库 enterprises"])
 Reader = Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
@@ -41,15 +40,6 @@ def enterprise_out(e: Enterprise, principal: Principal) -> EnterpriseOut:
         legal_person=e.legal_person, contact_name=e.contact_name,
         contact_phone=e.contact_phone if personal else mask_phone(e.contact_phone), version=e.version,
         updated_at=e.updated_at,
-    )
-
-
-def report_out(report: ImportReport) -> ImportReportOut:
-    return ImportReportOut(
-        filename=report.filename, sha256=report.sha256, mode=report.mode.value, dry_run=report.dry_run,
-        applied=report.applied, total=report.total, created=report.created, updated=report.updated,
-        unchanged=report.unchanged, rejected=report.rejected,
-        errors=[RowErrorOut(row=r.row, uscc=r.uscc, errors=[p.as_dict() for p in r.errors]) for r in report.errors],
     )
 
 
@@ -97,11 +87,7 @@ async def import_file(
     = ImportMode.ALL_OR_NOTHING,
     dry_run: Annotated[bool, Query(description="只校验、不写入")] = False,
 ) -> ImportReportOut:
-    limit = container.settings.limits.max_upload_bytes
-    content = await file.read(limit + 1)
-    if len(content) > limit:
-        raise PayloadTooLarge(f"文件超过 {limit // (1024 * 1024)} MB 上限", f"file exceeds {limit} bytes",
-                              details={"max_bytes": limit})
+    content = await read_upload(file, container.settings.limits.max_upload_bytes)
     report = await import_enterprises(uow.write(), principal, container.tables, content, file.filename or "upload",
                                       mode=mode, dry_run=dry_run, max_rows=container.settings.limits.max_import_rows)
     return report_out(report)

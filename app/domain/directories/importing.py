@@ -8,7 +8,7 @@ Rows are matched by USCC: unchanged rows change nothing, so re-importing a file 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -40,7 +40,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "contact_phone": ("联系电话", "contactPhone"),
 }
 REQUIRED = ("uscc", "name", "county_code", "industry_code")
-_HEADINGS = {alias: name for name, aliases in COLUMNS.items() for alias in (name, *aliases)}
 _COUNTY_BY_NAME = {v: k for k, v in COUNTIES.items()}
 _INDUSTRY_BY_NAME = {v: k for k, v in INDUSTRIES.items()}
 _TAG_SEPARATORS = str.maketrans({"；": ";", "、": ";", ",": ";", "，": ";", "|": ";"})
@@ -66,7 +65,8 @@ class TableReader(Protocol):
 @dataclass(frozen=True, slots=True)
 class RowError:
     row: int
-    uscc: str | None
+    #: The row's identifying value (USCC or person id) when it has one.
+    key: str | None
     errors: list[FieldProblem]
 
 
@@ -97,14 +97,30 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _map_columns(header: Sequence[Any]) -> list[str | None]:
-    mapped = [_HEADINGS.get(str(h).strip()) if h is not None else None for h in header]
-    missing = [name for name in REQUIRED if name not in mapped]
+def map_columns(header: Sequence[Any], columns: dict[str, tuple[str, ...]], required: Sequence[str]) -> list[str | None]:
+    """Field name of each heading (None for columns we do not know); refuses a header missing a required column."""
+    headings = {alias: name for name, aliases in columns.items() for alias in (name, *aliases)}
+    mapped = [headings.get(str(h).strip()) if h is not None else None for h in header]
+    missing = [name for name in required if name not in mapped]
     if missing:
-        wanted = "、".join(f"{COLUMNS[m][0]}（{m}）" for m in missing)
+        wanted = "、".join(f"{columns[m][0]}（{m}）" for m in missing)
         raise InvalidInput(f"表头缺少必填列：{wanted}", f"missing required columns: {', '.join(missing)}",
                            code="import.missing_columns", details={"missing": missing})
     return mapped
+
+
+def records(table: Table, columns: list[str | None], *, max_rows: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, {field: stripped text or cell value}) of each non-blank row, at most ``max_rows`` of them."""
+    count = 0
+    for row_no, row in enumerate(table.rows, start=table.first_row):
+        if not any(_text(v) for v in row):
+            continue  # blank line
+        count += 1
+        if count > max_rows:
+            raise InvalidInput(f"单次导入最多 {max_rows} 行", f"at most {max_rows} rows per import",
+                               code="import.too_many_rows", details={"max_rows": max_rows})
+        yield row_no, {name: (_text(v) if not hasattr(v, "isoformat") else v)
+                       for name, v in zip(columns, row, strict=False) if name}
 
 
 def _parse_row(record: dict[str, str | None], problems: list[FieldProblem]) -> Enterprise | None:
@@ -160,19 +176,13 @@ def _parse_row(record: dict[str, str | None], problems: list[FieldProblem]) -> E
 
 def parse_table(table: Table, *, max_rows: int) -> tuple[list[tuple[int, Enterprise]], list[RowError], int]:
     """Validate every row; returns the good rows with their row numbers, the row errors and the row count."""
-    columns = _map_columns(table.header)
+    columns = map_columns(table.header, COLUMNS, REQUIRED)
     good: list[tuple[int, Enterprise]] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     total = 0
-    for row_no, row in enumerate(table.rows, start=table.first_row):
-        if not any(_text(v) for v in row):
-            continue  # blank line
+    for row_no, record in records(table, columns, max_rows=max_rows):
         total += 1
-        if total > max_rows:
-            raise InvalidInput(f"单次导入最多 {max_rows} 行", f"at most {max_rows} rows per import",
-                               code="import.too_many_rows", details={"max_rows": max_rows})
-        record = {name: _text(value) for name, value in zip(columns, row, strict=False) if name}
         problems: list[FieldProblem] = []
         enterprise = _parse_row(record, problems)
         uscc = (record.get("uscc") or "").upper() or None

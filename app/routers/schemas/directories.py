@@ -180,7 +180,7 @@ class EnterpriseVersionOut(Out):
 
 class RowErrorOut(Out):
     row: int = Field(description="表格中的行号（表头为第 1 行）")
-    uscc: str | None
+    key: str | None = Field(description="该行的统一社会信用代码或人员编号")
     errors: list[dict[str, Any]]
 
 
