@@ -39,7 +39,8 @@ class Container:
         db = db or Database(settings.database.url, echo=settings.database.echo, pool_size=settings.database.pool_size,
                             schema=settings.database.schema_name)
         return cls(
-            settings=settings, db=db, clock=SystemClock(), hasher=Argon2PasswordHasher(),
+            settings=settings, db=db, clock=SystemClock(),
+            hasher=Argon2PasswordHasher(time_cost=settings.auth.argon2_time_cost, memory_kib=settings.auth.argon2_memory_kib),
             tokens=JwtTokenCodec(settings.auth.jwt_secret.get_secret_value(), settings.auth.jwt_issuer),
             queries=Queries(db), tables=SpreadsheetReader(),
         )

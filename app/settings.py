@@ -31,6 +31,9 @@ class AuthSettings(BaseModel):
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_issuer: str = "qhd-emergency-inspection"
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    #: argon2id cost (RFC 9106 second recommended option by default).
+    argon2_time_cost: int = Field(default=3, ge=1, le=20)
+    argon2_memory_kib: int = Field(default=65536, ge=1024)
 
 
 class LimitSettings(BaseModel):

@@ -199,8 +199,16 @@ def upgrade() -> None:
 
     # The audit trail is append-only: the database itself refuses UPDATE and DELETE.
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE INDEX ix_enterprise_name_trgm ON enterprise USING gin (name gin_trgm_ops)")
+        # pg_trgm is database-wide but lives in one schema; with the app in its own schema (search_path), name
+        # the operator class by the schema the extension is in, and install it in public, not in a schema that
+        # may be dropped later (with every index that uses it).
+        trgm_schema = op.get_bind().execute(sa.text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'")).scalar()
+        if trgm_schema is None:
+            op.execute("CREATE EXTENSION pg_trgm SCHEMA public")
+            trgm_schema = "public"
+        op.execute(f'CREATE INDEX ix_enterprise_name_trgm ON enterprise USING gin (name "{trgm_schema}".gin_trgm_ops)')
         op.execute(
             "CREATE FUNCTION audit_record_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
             "BEGIN RAISE EXCEPTION 'audit_record is append-only'; END $$"

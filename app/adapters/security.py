@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,13 +14,18 @@ from app.domain.errors import AuthenticationFailed
 
 
 class Argon2PasswordHasher:
-    def __init__(self) -> None:
-        self._argon2 = Argon2()
+    """argon2id, deliberately slow: hashing runs in a worker thread so it never stalls the event loop."""
 
-    def hash(self, password: str) -> str:
-        return self._argon2.hash(password)
+    def __init__(self, *, time_cost: int = 3, memory_kib: int = 65536) -> None:
+        self._argon2 = Argon2(time_cost=time_cost, memory_cost=memory_kib)
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def hash(self, password: str) -> str:
+        return await asyncio.to_thread(self._argon2.hash, password)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, password_hash, password)
+
+    def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._argon2.verify(password_hash, password)
         except (VerificationError, InvalidHashError):

@@ -18,11 +18,14 @@ class LabelledEnum(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Self:
         """Accept the English code (``active``) or the Chinese label (``存续``)."""
-        text = text.strip()
-        for member in cls:
-            if text == member.value or text == member.label:
-                return member
-        raise ValueError(text)
+        lookup: dict[str, Self] | None = cls.__dict__.get("_lookup_")
+        if lookup is None:
+            lookup = {key: m for m in cls for key in (m.value, m.label)}
+            type.__setattr__(cls, "_lookup_", lookup)
+        try:
+            return lookup[text.strip()]
+        except KeyError:
+            raise ValueError(text) from None
 
     @classmethod
     def choices(cls) -> str:

@@ -30,6 +30,18 @@ def decode_cursor(kind: str, cursor: str) -> str:
         text = ""
     prefix, _, key = text.partition(":")
     if prefix != kind or not key:
-        raise InvalidInput("分页游标无效，请从第一页重新查询", "invalid cursor", code="paging.cursor_invalid",
-                           details={"field": "cursor"})
+        raise _invalid_cursor()
     return key
+
+
+def decode_int_cursor(kind: str, cursor: str) -> int:
+    """A cursor over an integer key (row id, sequence number); a tampered key is refused, not passed on."""
+    key = decode_cursor(kind, cursor)
+    if not (key.isascii() and key.isdigit() and len(key) <= 18):
+        raise _invalid_cursor()
+    return int(key)
+
+
+def _invalid_cursor() -> InvalidInput:
+    return InvalidInput("分页游标无效，请从第一页重新查询", "invalid cursor", code="paging.cursor_invalid",
+                        details={"field": "cursor"})

@@ -46,9 +46,11 @@ class Clock(Protocol):
 
 
 class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
+    """Slow by design; implementations keep the work off the event loop."""
 
-    def verify(self, password_hash: str, password: str) -> bool: ...
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool: ...
 
 
 class TokenCodec(Protocol):

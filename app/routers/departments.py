@@ -40,7 +40,8 @@ async def create_department(body: DepartmentIn, principal: Writer, uow: Uow) -> 
     return department_out(await service.create_department(uow.write(), principal, department))
 
 
-@router.patch("/{code}", response_model=DepartmentOut, summary="修改单位", responses=problem_responses(401, 403, 404, 422))
+@router.patch("/{code}", response_model=DepartmentOut, summary="修改单位",
+              responses=problem_responses(401, 403, 404, 409, 422))
 async def update_department(code: str, body: DepartmentPatch, principal: Writer, uow: Uow) -> DepartmentOut:
     changes = body.model_dump(exclude_unset=True)
     return department_out(await service.update_department(uow.write(), principal, code, changes))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile, status
+from pydantic import AwareDatetime
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
@@ -54,7 +54,8 @@ async def list_enterprises(
     status_: Annotated[list[EnterpriseStatus] | None, Query(alias="status", max_length=4)] = None,
     tag: Annotated[str | None, Query(max_length=50, description="标签，如 重大危险源")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50, description="企业名称包含")] = None,
-    updated_since: Annotated[datetime | None, Query(description="只返回此时间之后变更的企业")] = None,
+    updated_since: Annotated[AwareDatetime | None, Query(description="只返回此时间之后变更的企业（须带时区，如 +08:00）")]
+    = None,
     cursor: Annotated[str | None, Query(max_length=200, description="上一页返回的 next_cursor")] = None,
     limit: Annotated[int | None, Query(ge=1, description="每页条数（有上限）")] = None,
     with_total: Annotated[bool, Query(description="是否计算总数（大数据量时较慢）")] = False,

@@ -161,8 +161,10 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
 
 async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
     structlog.get_logger("app.error").exception("unhandled_error", error_type=type(exc).__name__)
+    # Starlette sends this response from outside every middleware, the request-id one included: echo it here.
+    request_id = getattr(request.state, "request_id", None)
     return problem_response(request, 500, "server.internal_error", "服务器内部错误，请联系管理员并提供请求编号",
-                            "internal server error")
+                            "internal server error", headers={"X-Request-ID": request_id} if request_id else None)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -12,7 +12,9 @@ from alembic.script import ScriptDirectory
 from alembic import command
 from app.adapters.db.engine import Database
 
-ROOT = Path(__file__).resolve().parents[3]
+_SOURCE_ROOT = Path(__file__).resolve().parents[3]
+#: Where alembic.ini and alembic/ are: the source tree, or the working directory of an installed copy.
+ROOT = _SOURCE_ROOT if (_SOURCE_ROOT / "alembic.ini").exists() else Path.cwd()
 
 
 def alembic_config(url: str, schema: str | None = None) -> Config:

@@ -22,7 +22,7 @@ from app.adapters.db.tables import (
 from app.domain.audit.model import AuditRecord
 from app.domain.directories.filters import EnterpriseFilter, InspectorFilter, ItemFilter
 from app.domain.directories.model import CheckItem, Enterprise, Inspector
-from app.domain.paging import Page, decode_cursor, encode_cursor
+from app.domain.paging import Page, decode_cursor, decode_int_cursor, encode_cursor
 
 E = EnterpriseRow.__table__
 ET = EnterpriseTagRow.__table__
@@ -68,7 +68,7 @@ class Queries:
             async with self.db.session() as s:
                 total = int((await s.execute(query)).scalar_one())
         if cursor:
-            where.append(E.c.id > int(decode_cursor("e", cursor)))
+            where.append(E.c.id > decode_int_cursor("e", cursor))
         query = sa.select(E).where(*where).order_by(E.c.id).limit(limit + 1)
         async with self.db.session() as s:
             rows = (await s.execute(query)).all()
@@ -155,7 +155,7 @@ class Queries:
             if value:
                 where.append(column == value)
         if cursor:
-            where.append(A.c.seq < int(decode_cursor("a", cursor)))
+            where.append(A.c.seq < decode_int_cursor("a", cursor))
         query = sa.select(A).where(*where).order_by(A.c.seq.desc()).limit(limit + 1)
         async with self.db.session() as s:
             rows = (await s.execute(query)).all()

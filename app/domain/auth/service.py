@@ -73,7 +73,7 @@ async def login(
     async with uow:
         user = await uow.users.by_username(username)
         # Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
-        valid = hasher.verify(user.password_hash if user else _DUMMY_HASH.get(hasher), password)
+        valid = await hasher.verify(user.password_hash if user else await _DUMMY_HASH.get(hasher), password)
         if user is None or not valid or not user.active:
             raise _invalid_credentials()
         user.last_login_at = uow.now
@@ -92,9 +92,9 @@ class _DummyHash:
     def __init__(self) -> None:
         self._value: str | None = None
 
-    def get(self, hasher: PasswordHasher) -> str:
+    async def get(self, hasher: PasswordHasher) -> str:
         if self._value is None:
-            self._value = hasher.hash(secrets.token_urlsafe(16))
+            self._value = await hasher.hash(secrets.token_urlsafe(16))
         return self._value
 
 
@@ -146,7 +146,7 @@ async def create_user(
         await require_department(uow, department_code)
         if await uow.users.by_username(username):
             raise Conflict(f"用户名“{username}”已存在", f"username '{username}' exists", code="user.duplicate")
-        user = await uow.users.add(User(None, username, display_name, role, department_code, hasher.hash(password)))
+        user = await uow.users.add(User(None, username, display_name, role, department_code, await hasher.hash(password)))
         uow.audit.record(AuditEvent("user.create", "user", str(user.id), None, user_snapshot(user)))
         await uow.commit()
     return user
@@ -166,7 +166,7 @@ async def update_user(
         updated = replace(current, **changes)
         if password is not None:
             check_password_policy(password, updated.username)
-            updated.password_hash = hasher.hash(password)
+            updated.password_hash = await hasher.hash(password)
         if principal.user_id == user_id and (not updated.active or updated.role is not current.role):
             raise Conflict("不能停用自己的账号或修改自己的角色", "cannot disable or re-role yourself",
                            code="user.self_change")

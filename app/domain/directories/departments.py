@@ -25,12 +25,19 @@ async def require_department(uow: UnitOfWork, code: str, field: str = "departmen
     return department
 
 
+async def _require_unique_name(uow: UnitOfWork, name: str, *, other_than: str | None) -> None:
+    if any(d.name == name and d.code != other_than for d in await uow.departments.list()):
+        raise Conflict(f"单位名称“{name}”已被其他单位使用", f"department name '{name}' is taken",
+                       code="department.name_duplicate", details={"field": "name"})
+
+
 async def create_department(uow: UnitOfWork, principal: Principal, department: Department) -> Department:
     principal.require(Permission.DEPARTMENTS_WRITE)
     async with uow:
         if await uow.departments.get(department.code):
             raise Conflict(f"单位代码“{department.code}”已存在", f"department '{department.code}' exists",
                            code="department.duplicate")
+        await _require_unique_name(uow, department.name, other_than=None)
         await uow.departments.add(department)
         uow.audit.record(AuditEvent("department.create", "department", department.code, None,
                                     department_snapshot(department)))
@@ -45,6 +52,8 @@ async def update_department(uow: UnitOfWork, principal: Principal, code: str, ch
         if current is None:
             raise department_not_found(code)
         updated = replace(current, **changes)
+        if updated.name != current.name:
+            await _require_unique_name(uow, updated.name, other_than=code)
         before, after = department_snapshot(current), department_snapshot(updated)
         if before != after:
             await uow.departments.update(updated)

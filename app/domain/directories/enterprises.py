@@ -9,6 +9,7 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import Enterprise, EnterpriseVersion
 from app.domain.directories.snapshots import diff, enterprise_snapshot
+from app.domain.directories.uscc import normalise_uscc
 from app.domain.directories.validation import enterprise_problems, raise_if_any, uscc_problems
 from app.domain.errors import Conflict, NotFound
 from app.domain.ports import UnitOfWork
@@ -25,6 +26,7 @@ def validate_enterprise(e: Enterprise) -> None:
 
 async def create_enterprise(uow: UnitOfWork, principal: Principal, enterprise: Enterprise) -> Enterprise:
     principal.require(Permission.ENTERPRISES_WRITE)
+    enterprise = replace(enterprise, uscc=normalise_uscc(enterprise.uscc))
     validate_enterprise(enterprise)
     async with uow:
         if await uow.enterprises.get(enterprise.uscc) is not None:
@@ -50,6 +52,7 @@ async def create_enterprise(uow: UnitOfWork, principal: Principal, enterprise: E
 
 async def update_enterprise(uow: UnitOfWork, principal: Principal, uscc: str, changes: dict[str, Any]) -> Enterprise:
     principal.require(Permission.ENTERPRISES_WRITE)
+    uscc = normalise_uscc(uscc)
     async with uow:
         current = await uow.enterprises.get(uscc, for_update=True)
         if current is None:
@@ -72,6 +75,7 @@ async def update_enterprise(uow: UnitOfWork, principal: Principal, uscc: str, ch
 async def delete_enterprise(uow: UnitOfWork, principal: Principal, uscc: str, reason: str) -> None:
     """Removes the enterprise from the directory; its record and history are kept."""
     principal.require(Permission.ENTERPRISES_WRITE)
+    uscc = normalise_uscc(uscc)
     async with uow:
         current = await uow.enterprises.get(uscc, for_update=True)
         if current is None:
@@ -85,6 +89,7 @@ async def delete_enterprise(uow: UnitOfWork, principal: Principal, uscc: str, re
 
 
 async def get_enterprise(uow: UnitOfWork, uscc: str) -> Enterprise:
+    uscc = normalise_uscc(uscc)
     raise_if_any(uscc_problems(uscc), what_zh="统一社会信用代码有误", what_en="invalid USCC")
     async with uow:
         enterprise = await uow.enterprises.get(uscc)
@@ -94,6 +99,7 @@ async def get_enterprise(uow: UnitOfWork, uscc: str) -> Enterprise:
 
 
 async def enterprise_history(uow: UnitOfWork, uscc: str) -> list[EnterpriseVersion]:
+    uscc = normalise_uscc(uscc)
     async with uow:
         history = await uow.enterprises.history(uscc)
     if not history:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -93,7 +94,7 @@ class ImportReport:
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = (value if type(value) is str else str(value)).strip()
     return text or None
 
 
@@ -110,60 +111,73 @@ def map_columns(header: Sequence[Any], columns: dict[str, tuple[str, ...]], requ
 
 
 def records(table: Table, columns: list[str | None], *, max_rows: int) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, {field: stripped text or cell value}) of each non-blank row, at most ``max_rows`` of them."""
+    """(row number, {field: stripped text, or the cell's date}) of each non-blank row, at most ``max_rows``."""
+    wanted = [(i, name) for i, name in enumerate(columns) if name]
     count = 0
     for row_no, row in enumerate(table.rows, start=table.first_row):
-        if not any(_text(v) for v in row):
+        width = len(row)
+        record = {name: _cell(row[i]) if i < width else None for i, name in wanted}
+        if all(v is None for v in record.values()) and not any(_text(v) for v in row):
             continue  # blank line
         count += 1
         if count > max_rows:
             raise InvalidInput(f"单次导入最多 {max_rows} 行", f"at most {max_rows} rows per import",
                                code="import.too_many_rows", details={"max_rows": max_rows})
-        yield row_no, {name: (_text(v) if not hasattr(v, "isoformat") else v)
-                       for name, v in zip(columns, row, strict=False) if name}
+        yield row_no, record
 
 
-def _parse_row(record: dict[str, str | None], problems: list[FieldProblem]) -> Enterprise | None:
-    def enum_value(name: str, parse: Any, label: str) -> Any:
-        text = record.get(name)
-        if text is None:
-            return None
-        try:
-            return parse(text)
-        except ValueError:
-            problems.append(FieldProblem(name, f"{name}.invalid", f"{label}“{text}”无法识别",
-                                         f"unrecognised {name} '{text}'"))
-            return None
+def _cell(value: Any) -> Any:
+    if type(value) is str:
+        return value.strip() or None
+    return value if isinstance(value, date) else _text(value)
 
-    def number(name: str, label: str) -> float | None:
-        text = record.get(name)
-        if text is None:
-            return None
-        try:
-            return float(text)
-        except ValueError:
-            problems.append(FieldProblem(name, f"{name}.invalid", f"{label}“{text}”不是数字", f"{name} is not a number"))
-            return None
 
+def _enum(record: dict[str, Any], name: str, parse: Any, label: str, problems: list[FieldProblem]) -> Any:
+    text = record.get(name)
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        problems.append(FieldProblem(name, f"{name}.invalid", f"{label}“{text}”无法识别", f"unrecognised {name} '{text}'"))
+        return None
+
+
+def _number(record: dict[str, Any], name: str, label: str, problems: list[FieldProblem]) -> float | None:
+    text = record.get(name)
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        problems.append(FieldProblem(name, f"{name}.invalid", f"{label}“{text}”不是数字", f"{name} is not a number"))
+        return None
+
+
+def _credit_class(text: str) -> CreditClass:
+    return CreditClass(text.upper())
+
+
+def _parse_row(record: dict[str, Any], problems: list[FieldProblem]) -> Enterprise | None:
     for name in REQUIRED:
         if record.get(name) is None:
             problems.append(FieldProblem(name, f"{name}.missing", f"{COLUMNS[name][0]}不能为空", f"{name} is required"))
     if problems:
         return None
-    county = record["county_code"] or ""
-    industry = record["industry_code"] or ""
+    county = record["county_code"]
+    industry = record["industry_code"]
     tags_text = record.get("tags")
     enterprise = Enterprise(
-        uscc=(record["uscc"] or "").upper(),
-        name=record["name"] or "",
+        uscc=record["uscc"].upper(),
+        name=record["name"],
         county_code=_COUNTY_BY_NAME.get(county, county),
         industry_code=_INDUSTRY_BY_NAME.get(industry, industry),
-        status=enum_value("status", EnterpriseStatus.parse, "经营状态") or EnterpriseStatus.ACTIVE,
+        status=_enum(record, "status", EnterpriseStatus.parse, "经营状态", problems) or EnterpriseStatus.ACTIVE,
         address=record.get("address"),
-        longitude=number("longitude", "经度"),
-        latitude=number("latitude", "纬度"),
-        credit_class=enum_value("credit_class", lambda t: CreditClass(t.upper()), "信用风险分类"),
-        safety_risk_level=enum_value("safety_risk_level", SafetyRiskLevel.parse, "安全风险等级"),
+        longitude=_number(record, "longitude", "经度", problems),
+        latitude=_number(record, "latitude", "纬度", problems),
+        credit_class=_enum(record, "credit_class", _credit_class, "信用风险分类", problems),
+        safety_risk_level=_enum(record, "safety_risk_level", SafetyRiskLevel.parse, "安全风险等级", problems),
         tags=tuple(t.strip() for t in tags_text.translate(_TAG_SEPARATORS).split(";") if t.strip())
         if tags_text else (),
         legal_person=record.get("legal_person"),
@@ -221,11 +235,12 @@ async def import_enterprises(
         creates: list[Enterprise] = []
         changed: list[tuple[Enterprise, dict[str, Any]]] = []
         for _, enterprise in good:
-            snapshot = enterprise_snapshot(enterprise)
             known = existing.get(enterprise.uscc)
             if known is None:
                 creates.append(enterprise)
-            elif known.deleted or known.content_hash != content_hash(snapshot):
+                continue
+            snapshot = enterprise_snapshot(enterprise)
+            if known.deleted or known.content_hash != content_hash(snapshot):
                 enterprise.version = known.version + 1
                 changed.append((enterprise, snapshot))
             else:

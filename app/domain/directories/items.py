@@ -25,7 +25,11 @@ async def _validate(uow: UnitOfWork, principal: Principal, item: CheckItem) -> N
         raise InvalidInput(f"部门类型“{item.dept_type}”不存在（可用：{'、'.join(DEPT_TYPES)}）",
                            f"unknown department type '{item.dept_type}'", code="check_item.dept_type_unknown",
                            details={"field": "dept_type"})
-    await require_department(uow, item.department_code)
+    department = await require_department(uow, item.department_code)
+    if department.dept_type != item.dept_type:
+        raise InvalidInput(f"部门类型“{item.dept_type}”与所属单位{department.short_name}的部门类型“{department.dept_type}”不一致",
+                           f"dept_type '{item.dept_type}' differs from the department's '{department.dept_type}'",
+                           code="check_item.dept_type_mismatch", details={"field": "dept_type"})
     principal.require_department(item.department_code)
 
 

@@ -84,7 +84,7 @@ async def load_demo(
             for username, display_name, role, department in DEMO_USERS:
                 if await uow.users.by_username(username) is None:
                     await uow.users.add(User(None, username, display_name, role, department,
-                                             hasher.hash(DEMO_PASSWORD)))
+                                             await hasher.hash(DEMO_PASSWORD)))
                     created_users += 1
         report = SeedReport(enterprises=len(creates), inspectors=added_inspectors, conflicts=conflicts,
                             users=created_users)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict
 from enum import Enum
 from typing import Any
 
-from app.domain.audit.model import canonical_json
 from app.domain.directories.model import (
-    ENTERPRISE_FIELDS,
     CheckItem,
     Conflict,
     Department,
@@ -31,13 +30,38 @@ def _plain(value: Any) -> Any:
 
 
 def enterprise_snapshot(e: Enterprise) -> dict[str, Any]:
-    """The enterprise's content (without version or timestamps)."""
-    return {"uscc": e.uscc, **{f: _plain(getattr(e, f)) for f in ENTERPRISE_FIELDS}}
+    """The enterprise's content (without version or timestamps), JSON-ready.
+
+    Written out field by field: bulk imports call it for every row."""
+    return {
+        "uscc": e.uscc,
+        "name": e.name,
+        "county_code": e.county_code,
+        "industry_code": e.industry_code,
+        "status": e.status.value,
+        "address": e.address,
+        "longitude": e.longitude,
+        "latitude": e.latitude,
+        "credit_class": e.credit_class.value if e.credit_class else None,
+        "safety_risk_level": e.safety_risk_level.value if e.safety_risk_level else None,
+        "tags": list(e.tags),
+        "legal_person": e.legal_person,
+        "contact_name": e.contact_name,
+        "contact_phone": e.contact_phone,
+    }
 
 
-def content_hash(snapshot: dict[str, Any]) -> str:
-    """Hash of a record's content: equal hashes mean an import would change nothing."""
-    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
+def snapshot_json(snapshot: dict[str, Any]) -> str:
+    """Compact JSON of a snapshot in its own (fixed) key order, as stored in the history."""
+    return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(snapshot: dict[str, Any], encoded: str | None = None) -> str:
+    """Hash of a record's content: equal hashes mean an import would change nothing.
+
+    Snapshots are built field by field in a fixed order, so their JSON is canonical as it is;
+    pass ``encoded`` when that JSON is already at hand."""
+    return hashlib.sha256((encoded if encoded is not None else snapshot_json(snapshot)).encode()).hexdigest()
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -6,10 +6,12 @@ is a check character over the first 17 with weights 3^(i-1) mod 31.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+_ALLOWED = frozenset(ALPHABET)
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, 16, ...
 LENGTH = 18
 
@@ -41,7 +43,7 @@ class UsccProblem:
 
 def check_character(first17: str) -> str:
     """The check character for the first 17 characters (which must be in the alphabet)."""
-    total = sum(_VALUE[ch] * w for ch, w in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(_VALUE.__getitem__, first17), WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -49,13 +51,18 @@ def uscc_problem(code: str) -> UsccProblem | None:
     """Return why ``code`` is invalid, or ``None`` when it is a valid USCC."""
     if len(code) != LENGTH:
         return UsccProblem("length")
-    for i, ch in enumerate(code, start=1):
-        if ch not in _VALUE:
-            return UsccProblem("character", position=i)
+    if not _ALLOWED.issuperset(code):
+        position = next(i for i, ch in enumerate(code, start=1) if ch not in _VALUE)
+        return UsccProblem("character", position=position)
     expected = check_character(code[:17])
     if code[17] != expected:
         return UsccProblem("checksum", position=18, expected=expected)
     return None
+
+
+def normalise_uscc(text: str) -> str:
+    """Codes are written in capitals; people and spreadsheets do not always."""
+    return text.strip().upper()
 
 
 def is_valid_uscc(code: str) -> bool:

@@ -38,12 +38,14 @@ def raise_if_any(problems: list[FieldProblem], *, what_zh: str, what_en: str) ->
         )
 
 
+_USCC_CODES = {"length": "uscc.length", "character": "uscc.character", "checksum": "uscc.checksum"}
+
+
 def uscc_problems(uscc: str, field: str = "uscc") -> list[FieldProblem]:
     problem = uscc_problem(uscc)
     if problem is None:
         return []
-    details = {"length": "uscc.length", "character": "uscc.character", "checksum": "uscc.checksum"}
-    return [FieldProblem(field, details[problem.reason], problem.message_zh, problem.message_en)]
+    return [FieldProblem(field, _USCC_CODES[problem.reason], problem.message_zh, problem.message_en)]
 
 
 def county_problems(code: str, field: str = "county_code") -> list[FieldProblem]:
@@ -68,22 +70,42 @@ def phone_problems(phone: str | None, field: str) -> list[FieldProblem]:
 
 
 def enterprise_problems(e: Enterprise) -> list[FieldProblem]:
-    problems = uscc_problems(e.uscc) + county_problems(e.county_code) + industry_problems(e.industry_code)
+    # Imports call this for every row: the common, valid case takes the cheap checks only.
+    problems = uscc_problems(e.uscc)
+    if e.county_code not in COUNTIES:
+        problems += county_problems(e.county_code)
+    if e.industry_code not in INDUSTRIES:
+        problems += industry_problems(e.industry_code)
     if not e.name.strip():
         problems.append(FieldProblem("name", "name.empty", "企业名称不能为空", "name must not be empty"))
-    if (e.longitude is None) != (e.latitude is None):
-        problems.append(FieldProblem("longitude", "location.incomplete", "经度和纬度须同时填写",
-                                     "longitude and latitude go together"))
-    if e.longitude is not None and not -180 <= e.longitude <= 180:
+    if e.longitude is not None or e.latitude is not None:
+        problems += _location_problems(e.longitude, e.latitude)
+    if e.tags:
+        problems += _tag_problems(e.tags)
+    if e.contact_phone is not None and not PHONE.match(e.contact_phone):
+        problems += phone_problems(e.contact_phone, "contact_phone")
+    return problems
+
+
+def _location_problems(longitude: float | None, latitude: float | None) -> list[FieldProblem]:
+    if longitude is None or latitude is None:
+        return [FieldProblem("longitude", "location.incomplete", "经度和纬度须同时填写",
+                             "longitude and latitude go together")]
+    problems = []
+    if not -180 <= longitude <= 180:
         problems.append(FieldProblem("longitude", "location.range", "经度超出范围（-180～180）", "longitude out of range"))
-    if e.latitude is not None and not -90 <= e.latitude <= 90:
+    if not -90 <= latitude <= 90:
         problems.append(FieldProblem("latitude", "location.range", "纬度超出范围（-90～90）", "latitude out of range"))
-    if len(e.tags) > MAX_TAGS or any(not t.strip() or len(t) > 50 for t in e.tags):
+    return problems
+
+
+def _tag_problems(tags: tuple[str, ...]) -> list[FieldProblem]:
+    problems = []
+    if len(tags) > MAX_TAGS or any(not t.strip() or len(t) > 50 for t in tags):
         problems.append(FieldProblem("tags", "tags.invalid", f"标签最多 {MAX_TAGS} 个，每个 1～50 个字符",
                                      f"at most {MAX_TAGS} tags of 1-50 characters"))
-    if len(set(e.tags)) != len(e.tags):
+    if len(set(tags)) != len(tags):
         problems.append(FieldProblem("tags", "tags.duplicate", "标签重复", "duplicate tags"))
-    problems += phone_problems(e.contact_phone, "contact_phone")
     return problems
 
 

@@ -34,6 +34,13 @@ class ReasonIn(In):
 Reason = Annotated[str, Query(min_length=2, max_length=500, description="原因（留痕）")]
 
 
+def reject_null(value: T | None) -> T:
+    """Partial updates: an omitted field stays as it is, but ``null`` cannot empty a field the record requires."""
+    if value is None:
+        raise ValueError("不能为 null（不修改的字段请省略）")
+    return value
+
+
 def mask_phone(phone: str | None) -> str | None:
     """138****5678: the form shown to people without the personal-data permission."""
     if not phone:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from app.domain.directories.model import (
     CheckMethod,
@@ -17,7 +17,7 @@ from app.domain.directories.model import (
     ItemStatus,
     SafetyRiskLevel,
 )
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import In, Out, reject_null
 
 
 class DepartmentIn(In):
@@ -32,6 +32,8 @@ class DepartmentPatch(In):
     name: str | None = Field(None, min_length=2, max_length=100)
     short_name: str | None = Field(None, min_length=1, max_length=50)
     active: bool | None = None
+
+    _required = field_validator("name", "short_name", "active")(reject_null)
 
 
 class DepartmentOut(Out):
@@ -65,6 +67,8 @@ class CheckItemPatch(In):
     target_type: str | None = Field(None, min_length=2, max_length=100)
     kind: ItemKind | None = None
     frequency_cap: int | None = Field(None, ge=1, le=365)
+
+    _required = field_validator("name", "category", "legal_basis", "method", "target_type", "kind")(reject_null)
 
 
 class CheckItemOut(Out):
@@ -128,7 +132,7 @@ class EnterpriseFields(In):
 
 class EnterpriseIn(EnterpriseFields):
     uscc: str = Field(min_length=1, max_length=32, description="统一社会信用代码（18 位，GB 32100）",
-                      examples=["91130302MA07L6KX3E"])
+                      examples=["91130302MA07L6KX3H"])
 
 
 class EnterprisePatch(In):
@@ -145,6 +149,8 @@ class EnterprisePatch(In):
     legal_person: str | None = Field(None, max_length=50)
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=32)
+
+    _required = field_validator("name", "county_code", "industry_code", "status")(reject_null)
 
 
 class EnterpriseOut(Out):
@@ -236,6 +242,8 @@ class InspectorPatch(In):
     status: InspectorStatus | None = None
     specialties: list[str] | None = Field(None, max_length=20)
     phone: str | None = Field(None, max_length=32)
+
+    _required = field_validator("name", "department_code", "cert_no", "cert_expiry", "status")(reject_null)
 
 
 class InspectorOut(Out):

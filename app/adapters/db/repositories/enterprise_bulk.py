@@ -1,7 +1,7 @@
-"""Bulk writes of the enterprise directory: COPY on PostgreSQL, executemany on SQLite.
+"""Bulk writes of the enterprise directory: COPY on PostgreSQL, the driver's executemany on SQLite.
 
-Rows, tag index entries and history versions of a whole import go in a few statements,
-never one round trip per enterprise.
+Rows, tag index entries and history versions of a whole import go in a few statements, never
+one round trip per enterprise; values are prepared once per row, in the driver's own types.
 """
 
 from __future__ import annotations
@@ -9,24 +9,26 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.adapters.db.repositories.mapping import enterprise_values
-from app.adapters.db.tables import EnterpriseRow, EnterpriseTagRow, EnterpriseVersionRow
+from app.adapters.db.tables import EnterpriseRow, EnterpriseTagRow
 from app.domain.directories.model import Enterprise
-from app.domain.directories.snapshots import enterprise_snapshot
+from app.domain.directories.snapshots import content_hash, enterprise_snapshot, snapshot_json
 from app.domain.ports import BulkUpdate, ExistingRecord
 
 E = EnterpriseRow.__table__
 ET = EnterpriseTagRow.__table__
-EV = EnterpriseVersionRow.__table__
-#: Bind-parameter budget per statement (SQLite allows 32766; asyncpg 32767).
+#: Bind-parameter budget per IN (...) list.
 _CHUNK = 2000
-_CONTENT = ("name", "county_code", "industry_code", "status", "address", "longitude", "latitude", "credit_class",
-            "safety_risk_level", "tags", "legal_person", "contact_name", "contact_phone")
+CONTENT = ("name", "county_code", "industry_code", "status", "address", "longitude", "latitude", "credit_class",
+           "safety_risk_level", "tags", "legal_person", "contact_name", "contact_phone")
+INSERT_COLUMNS = ("id", "uscc", *CONTENT, "version", "content_hash", "created_at", "updated_at", "deleted_at")
+UPDATE_COLUMNS = (*CONTENT, "version", "content_hash", "updated_at", "deleted_at")
+VERSION_COLUMNS = ("enterprise_id", "version", "action", "changed_at", "changed_by", "changes", "snapshot")
 
 
 def _chunks(seq: Sequence[Any], size: int = _CHUNK) -> list[Sequence[Any]]:
@@ -68,6 +70,14 @@ async def _allocate_ids(session: AsyncSession, dialect: str, n: int) -> list[int
     return list(range(start + 1, start + n + 1))
 
 
+_HEAD, _TAIL = itemgetter(*CONTENT[:9]), itemgetter(*CONTENT[10:])
+
+
+def _content(snapshot: dict[str, Any]) -> tuple[Any, ...]:
+    """Column values of the content fields, in CONTENT order (tags as JSON text)."""
+    return (*_HEAD(snapshot), _json(snapshot["tags"]), *_TAIL(snapshot))
+
+
 async def bulk_write(
     session: AsyncSession,
     dialect: str,
@@ -77,97 +87,79 @@ async def bulk_write(
     changed_by: str,
     at: datetime,
 ) -> None:
+    connection = await session.connection()
+    stamp: Any = at
+    if dialect == "sqlite":
+        processor = E.c.created_at.type.bind_processor(connection.dialect)
+        stamp = processor(at) if processor else at
     ids = await _allocate_ids(session, dialect, len(creates))
-    enterprise_rows: list[dict[str, Any]] = []
-    tag_rows: list[dict[str, Any]] = []
-    version_rows: list[dict[str, Any]] = []
+    inserts: list[tuple[Any, ...]] = []
+    changes: list[tuple[Any, ...]] = []
+    tags: list[tuple[str, int]] = []
+    versions: list[tuple[Any, ...]] = []
     for enterprise_id, e in zip(ids, creates, strict=True):
-        values = enterprise_values(e)
-        enterprise_rows.append({"id": enterprise_id, "uscc": e.uscc, "version": 1, "created_at": at, "updated_at": at,
-                                "deleted_at": None, **values})
-        tag_rows += [{"tag": t, "enterprise_id": enterprise_id} for t in e.tags]
-        version_rows.append({"enterprise_id": enterprise_id, "version": 1, "action": "import", "changed_at": at,
-                             "changed_by": changed_by, "changes": {}, "snapshot": enterprise_snapshot(e)})
-
-    update_rows: list[dict[str, Any]] = []
+        snapshot = enterprise_snapshot(e)
+        encoded = snapshot_json(snapshot)
+        inserts.append((enterprise_id, e.uscc, *_content(snapshot), 1, content_hash(snapshot, encoded), stamp, stamp,
+                        None))
+        tags += [(t, enterprise_id) for t in e.tags]
+        versions.append((enterprise_id, 1, "import", stamp, changed_by, "{}", encoded))
     if updates:
         existing_ids = await _ids_by_uscc(session, [u.enterprise.uscc for u in updates])
         for u in updates:
             enterprise_id = existing_ids[u.enterprise.uscc]
-            values = enterprise_values(u.enterprise)
-            update_rows.append({"id": enterprise_id, "version": u.enterprise.version, "updated_at": at, **values})
-            tag_rows += [{"tag": t, "enterprise_id": enterprise_id} for t in u.enterprise.tags]
-            version_rows.append({"enterprise_id": enterprise_id, "version": u.enterprise.version, "action": u.action,
-                                 "changed_at": at, "changed_by": changed_by, "changes": u.changes,
-                                 "snapshot": enterprise_snapshot(u.enterprise)})
-        for chunk in _chunks([r["id"] for r in update_rows]):
+            snapshot = enterprise_snapshot(u.enterprise)
+            encoded = snapshot_json(snapshot)
+            changes.append((*_content(snapshot), u.enterprise.version, content_hash(snapshot, encoded), stamp, None,
+                            enterprise_id))
+            tags += [(t, enterprise_id) for t in u.enterprise.tags]
+            versions.append((enterprise_id, u.enterprise.version, u.action, stamp, changed_by, _json(u.changes),
+                             encoded))
+        for chunk in _chunks([row[-1] for row in changes]):
             await session.execute(sa.delete(ET).where(ET.c.enterprise_id.in_(chunk)))
 
-    if dialect == "postgresql":
-        await _copy_postgres(session, enterprise_rows, update_rows, tag_rows, version_rows)
-    else:
-        await _executemany(session, enterprise_rows, update_rows, tag_rows, version_rows)
-
-
-async def _executemany(
-    session: AsyncSession,
-    enterprise_rows: list[dict[str, Any]],
-    update_rows: list[dict[str, Any]],
-    tag_rows: list[dict[str, Any]],
-    version_rows: list[dict[str, Any]],
-) -> None:
-    if enterprise_rows:
-        await session.execute(sa.insert(E), enterprise_rows)
-    if update_rows:
-        statement = (
-            sa.update(E).where(E.c.id == sa.bindparam("b_id"))
-            .values({c: sa.bindparam(f"b_{c}") for c in (*_CONTENT, "content_hash", "version", "updated_at")},
-                    deleted_at=None)
-        )
-        await session.connection()
-        await session.execute(statement, [{f"b_{k}": v for k, v in r.items()} for r in update_rows],
-                              execution_options={"synchronize_session": False})
-    if tag_rows:
-        await session.execute(sa.insert(ET), tag_rows)
-    if version_rows:
-        await session.execute(sa.insert(EV), version_rows)
-
-
-async def _copy_postgres(
-    session: AsyncSession,
-    enterprise_rows: list[dict[str, Any]],
-    update_rows: list[dict[str, Any]],
-    tag_rows: list[dict[str, Any]],
-    version_rows: list[dict[str, Any]],
-) -> None:
-    connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver: Any = raw.driver_connection
-    columns = ["id", "uscc", *_CONTENT, "version", "content_hash", "created_at", "updated_at", "deleted_at"]
-    if enterprise_rows:
-        records = [tuple(_json(r[c]) if c == "tags" else r[c] for c in columns) for r in enterprise_rows]
-        await driver.copy_records_to_table("enterprise", records=records, columns=columns)
-    if update_rows:
-        update_columns = ["id", *_CONTENT, "version", "content_hash", "updated_at"]
+    if dialect == "postgresql":
+        await _copy_postgres(driver, inserts, changes, tags, versions)
+    else:
+        await _executemany_sqlite(driver, inserts, changes, tags, versions)
+
+
+def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+
+
+async def _executemany_sqlite(driver: Any, inserts: list[tuple[Any, ...]], changes: list[tuple[Any, ...]],
+                              tags: list[tuple[str, int]], versions: list[tuple[Any, ...]]) -> None:
+    # The driver connection is the session's own: these statements join its transaction.
+    if inserts:
+        await driver.executemany(_insert_sql("enterprise", INSERT_COLUMNS), inserts)
+    if changes:
+        assignments = ", ".join(f"{c} = ?" for c in UPDATE_COLUMNS)
+        await driver.executemany(f"UPDATE enterprise SET {assignments} WHERE id = ?", changes)  # noqa: S608
+    if tags:
+        await driver.executemany(_insert_sql("enterprise_tag", ("tag", "enterprise_id")), tags)
+    if versions:
+        await driver.executemany(_insert_sql("enterprise_version", VERSION_COLUMNS), versions)
+
+
+async def _copy_postgres(driver: Any, inserts: list[tuple[Any, ...]], changes: list[tuple[Any, ...]],
+                         tags: list[tuple[str, int]], versions: list[tuple[Any, ...]]) -> None:
+    if inserts:
+        await driver.copy_records_to_table("enterprise", records=inserts, columns=INSERT_COLUMNS)
+    if changes:
+        columns = (*UPDATE_COLUMNS, "id")
         await driver.execute(
-            f"CREATE TEMP TABLE enterprise_import ON COMMIT DROP AS SELECT {', '.join(update_columns)} "  # noqa: S608
+            f"CREATE TEMP TABLE enterprise_import ON COMMIT DROP AS SELECT {', '.join(columns)} "  # noqa: S608
             "FROM enterprise WITH NO DATA"
         )
-        records = [tuple(_json(r[c]) if c == "tags" else r[c] for c in update_columns) for r in update_rows]
-        await driver.copy_records_to_table("enterprise_import", records=records, columns=update_columns)
-        assignments = ", ".join(f"{c} = s.{c}" for c in update_columns if c != "id")
+        await driver.copy_records_to_table("enterprise_import", records=changes, columns=columns)
+        assignments = ", ".join(f"{c} = s.{c}" for c in UPDATE_COLUMNS)
         await driver.execute(
-            f"UPDATE enterprise AS t SET {assignments}, deleted_at = NULL FROM enterprise_import AS s WHERE t.id = s.id"  # noqa: S608
+            f"UPDATE enterprise AS t SET {assignments} FROM enterprise_import AS s WHERE t.id = s.id"  # noqa: S608
         )
-    if tag_rows:
-        await driver.copy_records_to_table(
-            "enterprise_tag", records=[(r["tag"], r["enterprise_id"]) for r in tag_rows],
-            columns=["tag", "enterprise_id"],
-        )
-    if version_rows:
-        await driver.copy_records_to_table(
-            "enterprise_version",
-            records=[(r["enterprise_id"], r["version"], r["action"], r["changed_at"], r["changed_by"],
-                      _json(r["changes"]), _json(r["snapshot"])) for r in version_rows],
-            columns=["enterprise_id", "version", "action", "changed_at", "changed_by", "changes", "snapshot"],
-        )
+    if tags:
+        await driver.copy_records_to_table("enterprise_tag", records=tags, columns=["tag", "enterprise_id"])
+    if versions:
+        await driver.copy_records_to_table("enterprise_version", records=versions, columns=VERSION_COLUMNS)
