@@ -3,7 +3,6 @@ migrated once per run, cleaned between tests; the real app behind httpx."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -13,11 +12,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 
 from app.adapters.db.engine import Database
 from app.adapters.db.migrations import upgrade_async
 from app.adapters.db.repositories.audit import Actor
-from app.adapters.db.tables import metadata
+from app.adapters.db.tables import CheckItemRow, DepartmentRow, metadata
 from app.deps import Container
 from app.domain.auth.model import Role, User
 from app.domain.directories.seeding import ensure_reference_data
@@ -49,7 +49,7 @@ async def database(database_url: str) -> AsyncIterator[Database]:
         try:
             async with admin.engine.begin() as connection:
                 await connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             pytest.exit(f"PostgreSQL 不可用 / PostgreSQL unreachable at {database_url}: {exc}", returncode=3)
         finally:
             await admin.dispose()
@@ -80,29 +80,59 @@ async def wipe(db: Database) -> None:
             await connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture
-def settings(database_url: str, database: Database) -> Settings:
-    return Settings(environment=Environment.TEST, database={"url": database_url, "schema_name": database.schema})
+REFERENCE_TABLES = (DepartmentRow.__table__, CheckItemRow.__table__)
 
 
-@pytest.fixture
-async def container(settings: Settings, database: Database) -> Container:
+@pytest.fixture(scope="session")
+def base_settings(database_url: str, database: Database) -> Settings:
+    # Real argon2id with the smallest cost: the flows are under test here, not the work factor.
+    return Settings(environment=Environment.TEST, database={"url": database_url, "schema_name": database.schema},
+                    auth={"argon2_time_cost": 1, "argon2_memory_kib": 1024})
+
+
+@pytest.fixture(scope="session")
+async def reference_rows(base_settings: Settings, database: Database) -> list[list[dict[str, object]]]:
+    """The units and the item list as the loader writes them, captured once and restored before each test."""
     await wipe(database)
-    container = Container.build(settings, db=database)
+    container = Container.build(base_settings, db=database)
     await ensure_reference_data(container.uow(Actor("loader", "system", None)))
-    return container
+    async with database.engine.connect() as connection:
+        return [[dict(r._mapping) for r in await connection.execute(sa.select(t))] for t in REFERENCE_TABLES]
 
 
 @pytest.fixture
-async def app(settings: Settings, container: Container) -> AsyncIterator[object]:
-    application = create_app(settings, container=container)
+def settings(base_settings: Settings) -> Settings:
+    """A copy per test: tests may tighten limits without touching their neighbours."""
+    return base_settings.model_copy(deep=True)
+
+
+@pytest.fixture
+async def container(settings: Settings, database: Database,
+                    reference_rows: list[list[dict[str, object]]]) -> Container:
+    await wipe(database)
+    async with database.engine.begin() as connection:
+        for table, rows in zip(REFERENCE_TABLES, reference_rows, strict=True):
+            await connection.execute(sa.insert(table), rows)
+    return Container.build(settings, db=database)
+
+
+@pytest.fixture(scope="session")
+async def session_app(base_settings: Settings, database: Database) -> AsyncIterator[FastAPI]:
+    """One app for the run (FastAPI prepares its routes on first use); each test installs its own container."""
+    application = create_app(base_settings, container=Container.build(base_settings, db=database))
     async with LifespanManager(application):
         yield application
 
 
 @pytest.fixture
-async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+def app(session_app: FastAPI, container: Container) -> FastAPI:
+    session_app.state.container = container
+    return session_app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
 
@@ -117,7 +147,7 @@ def make_user(container: Container) -> Callable[..., Awaitable[dict[str, str]]]:
     async def make(role: Role | str, department: str = "ZF1", username: str | None = None) -> dict[str, str]:
         role = Role(role)
         if "hash" not in _HASH:
-            _HASH["hash"] = await asyncio.to_thread(container.hasher.hash, PASSWORD)
+            _HASH["hash"] = await container.hasher.hash(PASSWORD)
         name = username or f"{role.value}-{department.lower()}-{uuid.uuid4().hex[:6]}"
         async with container.uow(Actor("fixture", "system", None)) as uow:
             user = await uow.users.add(User(None, name, name, role, department, _HASH["hash"]))
