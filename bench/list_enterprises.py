@@ -24,6 +24,7 @@ from app.adapters.db.repositories.audit import Actor
 from app.deps import Container
 from app.domain.auth.model import Role, User
 from app.domain.directories.demo import generate_enterprises
+from app.domain.directories.snapshots import prepare_enterprise
 from app.domain.paging import encode_cursor
 from app.main import create_app
 from bench.common import fresh_container, summary
@@ -47,7 +48,7 @@ async def load(container: Container, rows: int) -> None:
     while done < rows:
         batch = [next(population) for _ in range(min(BATCH, rows - done))]
         async with container.uow(Actor("bench", "system", None)) as uow:
-            await uow.enterprises.bulk_write(batch, [], changed_by="bench", at=uow.now)
+            await uow.enterprises.bulk_write([prepare_enterprise(e) for e in batch], [], changed_by="bench", at=uow.now)
             await uow.commit()
         done += len(batch)
     if not container.db.is_sqlite:

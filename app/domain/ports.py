@@ -33,8 +33,18 @@ class ExistingRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class BulkUpdate:
+class PreparedEnterprise:
+    """An enterprise with its snapshot, the snapshot's stored JSON and its content hash, computed once."""
+
     enterprise: Enterprise
+    snapshot: dict[str, Any]
+    encoded: str
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class BulkUpdate:
+    record: PreparedEnterprise
     action: str
     changes: dict[str, list[Any]]
 
@@ -99,7 +109,7 @@ class EnterpriseRepository(Protocol):
         ...
 
     async def bulk_write(
-        self, creates: Sequence[Enterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime
+        self, creates: Sequence[PreparedEnterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime
     ) -> None: ...
 
 

@@ -7,6 +7,7 @@ Rows are matched by USCC: unchanged rows change nothing, so re-importing a file 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +19,10 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import CreditClass, Enterprise, EnterpriseStatus, SafetyRiskLevel
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
-from app.domain.directories.snapshots import content_hash, diff, enterprise_snapshot
+from app.domain.directories.snapshots import diff, enterprise_snapshot, prepare_enterprise
 from app.domain.directories.validation import FieldProblem, enterprise_problems
 from app.domain.errors import InvalidInput
-from app.domain.ports import BulkUpdate, UnitOfWork
+from app.domain.ports import BulkUpdate, PreparedEnterprise, UnitOfWork
 
 #: Accepted column headings: the Chinese heading people use, or the API field name.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -188,29 +189,41 @@ def _parse_row(record: dict[str, Any], problems: list[FieldProblem]) -> Enterpri
     return None if problems else enterprise
 
 
-def parse_table(table: Table, *, max_rows: int) -> tuple[list[tuple[int, Enterprise]], list[RowError], int]:
-    """Validate every row; returns the good rows with their row numbers, the row errors and the row count."""
-    columns = map_columns(table.header, COLUMNS, REQUIRED)
-    good: list[tuple[int, Enterprise]] = []
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    total = 0
-    for row_no, record in records(table, columns, max_rows=max_rows):
-        total += 1
-        problems: list[FieldProblem] = []
-        enterprise = _parse_row(record, problems)
-        uscc = (record.get("uscc") or "").upper() or None
-        if enterprise is not None and enterprise.uscc in seen:
-            problems.append(FieldProblem("uscc", "uscc.duplicate_in_file",
-                                         f"统一社会信用代码与第 {seen[enterprise.uscc]} 行重复",
-                                         f"USCC repeats row {seen[enterprise.uscc]}"))
-            enterprise = None
-        if enterprise is None:
-            errors.append(RowError(row_no, uscc, problems))
-        else:
-            seen[enterprise.uscc] = row_no
-            good.append((row_no, enterprise))
-    return good, errors, total
+class TableParser:
+    """Validates rows lazily, a chunk at a time, keeping the row errors and catching USCCs repeated in the file."""
+
+    def __init__(self, table: Table, *, max_rows: int) -> None:
+        self.columns = map_columns(table.header, COLUMNS, REQUIRED)
+        self.table, self.max_rows = table, max_rows
+        self.errors: list[RowError] = []
+        self.total = 0
+        self._seen: dict[str, int] = {}
+
+    def chunks(self, size: int) -> Iterator[list[PreparedEnterprise]]:
+        chunk: list[PreparedEnterprise] = []
+        for row_no, record in records(self.table, self.columns, max_rows=self.max_rows):
+            self.total += 1
+            problems: list[FieldProblem] = []
+            enterprise = _parse_row(record, problems)
+            if enterprise is not None and enterprise.uscc in self._seen:
+                first = self._seen[enterprise.uscc]
+                problems.append(FieldProblem("uscc", "uscc.duplicate_in_file", f"统一社会信用代码与第 {first} 行重复",
+                                             f"USCC repeats row {first}"))
+                enterprise = None
+            if enterprise is None:
+                self.errors.append(RowError(row_no, (record.get("uscc") or "").upper() or None, problems))
+                continue
+            self._seen[enterprise.uscc] = row_no
+            chunk.append(prepare_enterprise(enterprise))
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+#: Rows per step of an import: parsing the next chunk overlaps with writing this one.
+CHUNK_ROWS = 5000
 
 
 async def import_enterprises(
@@ -224,39 +237,57 @@ async def import_enterprises(
     dry_run: bool = False,
     max_rows: int = 200_000,
 ) -> ImportReport:
+    """Parses in a worker thread, a chunk ahead of the writes, all inside one transaction: in
+    ``all_or_nothing`` mode the first bad row stops the writes and nothing is committed."""
     principal.require(Permission.ENTERPRISES_WRITE)
     report = ImportReport(filename, hashlib.sha256(content).hexdigest(), mode, dry_run)
-    good, report.errors, report.total = parse_table(reader.read(content, filename), max_rows=max_rows)
-    report.rejected = len(report.errors)
-    if report.errors and mode is ImportMode.ALL_OR_NOTHING:
-        return report
+    parser = TableParser(reader.read(content, filename), max_rows=max_rows)
+    chunks = parser.chunks(CHUNK_ROWS)
     async with uow:
-        existing = await uow.enterprises.existing([e.uscc for _, e in good])
-        creates: list[Enterprise] = []
-        changed: list[tuple[Enterprise, dict[str, Any]]] = []
-        for _, enterprise in good:
-            known = existing.get(enterprise.uscc)
-            if known is None:
-                creates.append(enterprise)
-                continue
-            snapshot = enterprise_snapshot(enterprise)
-            if known.deleted or known.content_hash != content_hash(snapshot):
-                enterprise.version = known.version + 1
-                changed.append((enterprise, snapshot))
-            else:
-                report.unchanged += 1
-        current = await uow.enterprises.current([e.uscc for e, _ in changed])
-        updates = [
-            BulkUpdate(e, "restore" if existing[e.uscc].deleted else "import",
-                       diff(enterprise_snapshot(current[e.uscc]), snapshot))
-            for e, snapshot in changed
-        ]
-        report.created, report.updated = len(creates), len(updates)
-        if dry_run or not (creates or updates):
+        pending = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
+        try:
+            while (chunk := await pending) is not None:
+                pending = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
+                if parser.errors and mode is ImportMode.ALL_OR_NOTHING:
+                    continue  # keep validating, to report every bad row; nothing will be written
+                await _apply(uow, principal, chunk, report)
+        finally:
+            if not pending.done():
+                await asyncio.gather(pending, return_exceptions=True)
+        report.errors, report.total, report.rejected = parser.errors, parser.total, len(parser.errors)
+        if report.errors and mode is ImportMode.ALL_OR_NOTHING:
+            report.created = report.updated = report.unchanged = 0
             return report
-        await uow.enterprises.bulk_write(creates, updates, changed_by=principal.username, at=uow.now)
+        if dry_run or not (report.created or report.updated):
+            return report
         uow.audit.record(AuditEvent("enterprise.import", "enterprise_import", report.sha256[:16], None,
                                     report.summary()))
         await uow.commit()
     report.applied = True
     return report
+
+
+async def _apply(uow: UnitOfWork, principal: Principal, chunk: list[PreparedEnterprise], report: ImportReport) -> None:
+    """Sorts a chunk into new, changed and unchanged enterprises and writes the first two (unless a dry run)."""
+    existing = await uow.enterprises.existing([p.enterprise.uscc for p in chunk])
+    creates: list[PreparedEnterprise] = []
+    changed: list[PreparedEnterprise] = []
+    for prepared in chunk:
+        known = existing.get(prepared.enterprise.uscc)
+        if known is None:
+            creates.append(prepared)
+        elif known.deleted or known.content_hash != prepared.content_hash:
+            prepared.enterprise.version = known.version + 1
+            changed.append(prepared)
+        else:
+            report.unchanged += 1
+    current = await uow.enterprises.current([p.enterprise.uscc for p in changed]) if changed else {}
+    updates = [
+        BulkUpdate(p, "restore" if existing[p.enterprise.uscc].deleted else "import",
+                   diff(enterprise_snapshot(current[p.enterprise.uscc]), p.snapshot))
+        for p in changed
+    ]
+    report.created += len(creates)
+    report.updated += len(updates)
+    if not report.dry_run and (creates or updates):
+        await uow.enterprises.bulk_write(creates, updates, changed_by=principal.username, at=uow.now)

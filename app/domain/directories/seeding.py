@@ -11,6 +11,7 @@ from app.domain.auth.model import Role, User
 from app.domain.directories.catalogue import CHECK_ITEMS, DEPARTMENTS
 from app.domain.directories.demo import DEMO_CONFLICT_REASONS, generate_enterprises, generate_inspectors
 from app.domain.directories.model import Conflict, ItemStatus
+from app.domain.directories.snapshots import prepare_enterprise
 from app.domain.ports import PasswordHasher, UnitOfWork
 
 #: Demo accounts, one per role, created only outside production.
@@ -68,7 +69,7 @@ async def load_demo(
         known = await uow.enterprises.existing([e.uscc for e in population])
         creates = [e for e in population if e.uscc not in known]
         if creates:
-            await uow.enterprises.bulk_write(creates, [], changed_by="demo", at=uow.now)
+            await uow.enterprises.bulk_write([prepare_enterprise(e) for e in creates], [], changed_by="demo", at=uow.now)
         added_inspectors = 0
         for inspector in inspectors:
             if await uow.inspectors.person_id_taken(inspector.person_id):

@@ -15,6 +15,7 @@ from app.domain.directories.model import (
     Enterprise,
     Inspector,
 )
+from app.domain.ports import PreparedEnterprise
 
 
 def _plain(value: Any) -> Any:
@@ -85,3 +86,9 @@ def item_snapshot(item: CheckItem) -> dict[str, Any]:
 
 def department_snapshot(d: Department) -> dict[str, Any]:
     return {k: _plain(v) for k, v in asdict(d).items()}
+
+
+def prepare_enterprise(e: Enterprise) -> PreparedEnterprise:
+    snapshot = enterprise_snapshot(e)
+    encoded = snapshot_json(snapshot)
+    return PreparedEnterprise(e, snapshot, encoded, content_hash(snapshot, encoded))

@@ -34,7 +34,7 @@ from app.domain.directories.model import (
     ItemStatus,
 )
 from app.domain.directories.snapshots import enterprise_snapshot
-from app.domain.ports import BulkUpdate, ExistingRecord
+from app.domain.ports import BulkUpdate, ExistingRecord, PreparedEnterprise
 
 D = DepartmentRow.__table__
 I = CheckItemRow.__table__  # noqa: E741
@@ -176,7 +176,7 @@ class SqlEnterpriseRepository:
         return found
 
     async def bulk_write(
-        self, creates: Sequence[Enterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime
+        self, creates: Sequence[PreparedEnterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime
     ) -> None:
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
         await enterprise_bulk.bulk_write(self.session, dialect, creates, updates, changed_by=changed_by, at=at)

@@ -16,9 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.tables import EnterpriseRow, EnterpriseTagRow
-from app.domain.directories.model import Enterprise
-from app.domain.directories.snapshots import content_hash, enterprise_snapshot, snapshot_json
-from app.domain.ports import BulkUpdate, ExistingRecord
+from app.domain.ports import BulkUpdate, ExistingRecord, PreparedEnterprise
 
 E = EnterpriseRow.__table__
 ET = EnterpriseTagRow.__table__
@@ -81,7 +79,7 @@ def _content(snapshot: dict[str, Any]) -> tuple[Any, ...]:
 async def bulk_write(
     session: AsyncSession,
     dialect: str,
-    creates: Sequence[Enterprise],
+    creates: Sequence[PreparedEnterprise],
     updates: Sequence[BulkUpdate],
     *,
     changed_by: str,
@@ -97,24 +95,18 @@ async def bulk_write(
     changes: list[tuple[Any, ...]] = []
     tags: list[tuple[str, int]] = []
     versions: list[tuple[Any, ...]] = []
-    for enterprise_id, e in zip(ids, creates, strict=True):
-        snapshot = enterprise_snapshot(e)
-        encoded = snapshot_json(snapshot)
-        inserts.append((enterprise_id, e.uscc, *_content(snapshot), 1, content_hash(snapshot, encoded), stamp, stamp,
-                        None))
-        tags += [(t, enterprise_id) for t in e.tags]
-        versions.append((enterprise_id, 1, "import", stamp, changed_by, "{}", encoded))
+    for enterprise_id, p in zip(ids, creates, strict=True):
+        inserts.append((enterprise_id, p.enterprise.uscc, *_content(p.snapshot), 1, p.content_hash, stamp, stamp, None))
+        tags += [(t, enterprise_id) for t in p.enterprise.tags]
+        versions.append((enterprise_id, 1, "import", stamp, changed_by, "{}", p.encoded))
     if updates:
-        existing_ids = await _ids_by_uscc(session, [u.enterprise.uscc for u in updates])
+        existing_ids = await _ids_by_uscc(session, [u.record.enterprise.uscc for u in updates])
         for u in updates:
-            enterprise_id = existing_ids[u.enterprise.uscc]
-            snapshot = enterprise_snapshot(u.enterprise)
-            encoded = snapshot_json(snapshot)
-            changes.append((*_content(snapshot), u.enterprise.version, content_hash(snapshot, encoded), stamp, None,
-                            enterprise_id))
-            tags += [(t, enterprise_id) for t in u.enterprise.tags]
-            versions.append((enterprise_id, u.enterprise.version, u.action, stamp, changed_by, _json(u.changes),
-                             encoded))
+            e = u.record.enterprise
+            enterprise_id = existing_ids[e.uscc]
+            changes.append((*_content(u.record.snapshot), e.version, u.record.content_hash, stamp, None, enterprise_id))
+            tags += [(t, enterprise_id) for t in e.tags]
+            versions.append((enterprise_id, e.version, u.action, stamp, changed_by, _json(u.changes), u.record.encoded))
         for chunk in _chunks([row[-1] for row in changes]):
             await session.execute(sa.delete(ET).where(ET.c.enterprise_id.in_(chunk)))
 
