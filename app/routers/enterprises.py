@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import AwareDatetime
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories import enterprises as service
 from app.domain.directories.filters import EnterpriseFilter
-from app.domain.directories.importing import ImportMode, import_enterprises
+from app.domain.directories.importing import import_enterprises
 from app.domain.directories.model import Enterprise, EnterpriseStatus
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
 from app.routers.errors import problem_responses
@@ -23,7 +23,7 @@ from app.routers.schemas.directories import (
     EnterpriseVersionOut,
     ImportReportOut,
 )
-from app.routers.uploads import read_upload, report_out
+from app.routers.uploads import ImportUpload, report_out
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["检查对象名录库 enterprises"])
 Reader = Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
@@ -79,18 +79,9 @@ async def create_enterprise(body: EnterpriseIn, principal: Writer, uow: Uow) -> 
 
 @router.post("/import", response_model=ImportReportOut, summary="批量导入企业（CSV / XLSX，按统一社会信用代码更新）",
              responses=problem_responses(401, 403, 413, 415, 422))
-async def import_file(
-    principal: Writer,
-    uow: Uow,
-    container: ContainerDep,
-    file: Annotated[UploadFile, File(description="CSV（UTF-8 或 GB18030）或 XLSX，首行为表头")],
-    mode: Annotated[ImportMode, Query(description="all_or_nothing：有错误行则全部不导入；valid_only：只导入正确的行")]
-    = ImportMode.ALL_OR_NOTHING,
-    dry_run: Annotated[bool, Query(description="只校验、不写入")] = False,
-) -> ImportReportOut:
-    content = await read_upload(file, container.settings.limits.max_upload_bytes)
-    report = await import_enterprises(uow.write(), principal, container.tables, content, file.filename or "upload",
-                                      mode=mode, dry_run=dry_run, max_rows=container.settings.limits.max_import_rows)
+async def import_file(principal: Writer, uow: Uow, container: ContainerDep, upload: ImportUpload) -> ImportReportOut:
+    report = await import_enterprises(uow.write(), principal, container.tables, upload.content, upload.filename,
+                                      mode=upload.mode, dry_run=upload.dry_run, max_rows=upload.max_rows)
     return report_out(report)
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile, status
+from fastapi import APIRouter, Depends, Query, status
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories import inspectors as service
 from app.domain.directories.filters import InspectorFilter
-from app.domain.directories.importing import ImportMode
 from app.domain.directories.inspector_import import import_inspectors
 from app.domain.directories.model import Conflict, Inspector, InspectorStatus
 from app.routers.errors import problem_responses
@@ -24,7 +23,7 @@ from app.routers.schemas.directories import (
     InspectorOut,
     InspectorPatch,
 )
-from app.routers.uploads import read_upload, report_out
+from app.routers.uploads import ImportUpload, report_out
 
 router = APIRouter(prefix="/api/v1/inspectors", tags=["执法人员名录库 inspectors"])
 Reader = Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
@@ -85,18 +84,9 @@ async def expiring_certificates(
 
 @router.post("/import", response_model=ImportReportOut, summary="批量导入执法人员（CSV / XLSX，按人员编号更新）",
              responses=problem_responses(401, 403, 413, 415, 422))
-async def import_file(
-    principal: Writer,
-    uow: Uow,
-    container: ContainerDep,
-    file: Annotated[UploadFile, File(description="CSV（UTF-8 或 GB18030）或 XLSX，首行为表头")],
-    mode: Annotated[ImportMode, Query(description="all_or_nothing：有错误行则全部不导入；valid_only：只导入正确的行")]
-    = ImportMode.ALL_OR_NOTHING,
-    dry_run: Annotated[bool, Query(description="只校验、不写入")] = False,
-) -> ImportReportOut:
-    content = await read_upload(file, container.settings.limits.max_upload_bytes)
-    report = await import_inspectors(uow.write(), principal, container.tables, content, file.filename or "upload",
-                                     mode=mode, dry_run=dry_run, max_rows=container.settings.limits.max_import_rows)
+async def import_file(principal: Writer, uow: Uow, container: ContainerDep, upload: ImportUpload) -> ImportReportOut:
+    report = await import_inspectors(uow.write(), principal, container.tables, upload.content, upload.filename,
+                                     mode=upload.mode, dry_run=upload.dry_run, max_rows=upload.max_rows)
     return report_out(report)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,20 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.adapters.db.tables import AuditRecordRow
 from app.deps import Container
 from app.domain.directories.uscc import complete_uscc
+from tests.support import MakeUser, assert_problem
 
-MakeUser = Callable[..., Awaitable[dict[str, str]]]
 AUDIT = AuditRecordRow.__table__
 #: The guards the migration installs on SQLite (PostgreSQL has one statement trigger for both).
 SQLITE_GUARD = ("CREATE TRIGGER IF NOT EXISTS audit_record_no_{event_lower} BEFORE {event} ON audit_record "
                 "BEGIN SELECT RAISE(ABORT, 'audit_record is append-only'); END")
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    return body
 
 
 def uscc(n: int) -> str:

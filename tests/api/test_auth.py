@@ -6,7 +6,7 @@ import base64
 import json
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,18 +22,9 @@ from app.domain.directories.uscc import complete_uscc
 from app.main import PUBLIC_ROUTES
 from app.settings import Settings
 from tests.conftest import PASSWORD
+from tests.support import MakeUser, assert_problem
 
-MakeUser = Callable[..., Awaitable[dict[str, str]]]
 STRONG_PASSWORD = "Qhd-Strong-2026!"
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    assert body["status"] == status
-    return body
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:

@@ -3,17 +3,16 @@ per-department management, the public yearly list, and departments."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from app.deps import Container
+from tests.support import MakeUser, assert_problem
 
 URL = "/api/v1/check-items"
 DEPARTMENTS_URL = "/api/v1/departments"
-MakeUser = Callable[..., Awaitable[dict[str, str]]]
 
 
 def item(code: str = "YJ-FM-099", department: str = "FMK", **overrides: Any) -> dict[str, Any]:
@@ -30,14 +29,6 @@ def item(code: str = "YJ-FM-099", department: str = "FMK", **overrides: Any) -> 
         "frequency_cap": 2,
     }
     body.update(overrides)
-    return body
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
     return body
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -14,22 +14,14 @@ from asgi_lifespan import LifespanManager
 from openpyxl import Workbook
 
 from app.deps import Container
-from app.domain.directories.uscc import ALPHABET, check_character, complete_uscc
+from app.domain.directories.uscc import ALPHABET, check_character
 from app.main import create_app
 from app.settings import Settings
+from tests.support import MakeUser, assert_problem, make_uscc
 
 URL = "/api/v1/enterprises"
 IMPORT_URL = f"{URL}/import"
-MakeUser = Callable[..., Awaitable[dict[str, str]]]
 HEADER = ["统一社会信用代码", "企业名称", "所属区县", "行业", "信用风险分类", "经营状态", "标签", "联系电话"]
-
-
-def make_uscc(n: int) -> str:
-    tail = ""
-    for _ in range(6):
-        n, r = divmod(n, len(ALPHABET))
-        tail = ALPHABET[r] + tail
-    return complete_uscc("91130302MA0" + tail)
 
 
 def bad_checksum(uscc: str) -> str:
@@ -78,14 +70,6 @@ async def imported(client: httpx.AsyncClient, headers: dict[str, str], content: 
     assert response.status_code == 200, response.text
     report: dict[str, Any] = response.json()
     return report
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    return body
 
 
 async def directory(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, dict[str, Any]]:

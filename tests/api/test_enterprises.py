@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -11,18 +10,9 @@ import pytest
 
 from app.domain.directories.uscc import ALPHABET, check_character, complete_uscc
 from app.settings import Settings
+from tests.support import MakeUser, assert_problem, make_uscc
 
 URL = "/api/v1/enterprises"
-MakeUser = Callable[..., Awaitable[dict[str, str]]]
-
-
-def make_uscc(n: int) -> str:
-    """The n-th valid test USCC: 91130302MA0 + six characters of the USCC alphabet + check character."""
-    tail = ""
-    for _ in range(6):
-        n, r = divmod(n, len(ALPHABET))
-        tail = ALPHABET[r] + tail
-    return complete_uscc("91130302MA0" + tail)
 
 
 def enterprise(n: int, **overrides: Any) -> dict[str, Any]:
@@ -42,15 +32,6 @@ def enterprise(n: int, **overrides: Any) -> dict[str, Any]:
         "contact_phone": "13812345678",
     }
     body.update(overrides)
-    return body
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    assert body["status"] == status
     return body
 
 

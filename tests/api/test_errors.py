@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -15,26 +14,11 @@ from fastapi import FastAPI
 from app.deps import Container
 from app.main import create_app
 from app.settings import Settings
+from tests.support import assert_problem
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "detail_en", "code", "instance", "request_id"}
 ENTERPRISE = {"uscc": "91130302MA07L6KX3H", "name": "秦皇岛市海港区宏达机械制造有限公司", "county_code": "130302",
               "industry_code": "GM-JX"}
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    """The full RFC 9457 shape: type, title, status, detail, code, instance and the request id."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body.keys() >= PROBLEM_KEYS, body
-    assert body["code"] == code, body
-    assert body["status"] == status
-    assert body["type"] == f"https://inspection.qhdyjj.gov.cn/problems/{code}"
-    assert body["title"]
-    assert body["detail"]
-    assert body["instance"] == response.request.url.path
-    assert body["request_id"] == response.headers["x-request-id"]
-    return body
 
 
 async def test_malformed_json_is_400(client: httpx.AsyncClient, supervisor: dict[str, str]) -> None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable
 
 import httpx
 
 from app.domain.auth.model import Role
+from tests.support import MakeUser
 
 URL = "/api/v1/inspectors/import"
 HEADER = ["人员编号", "姓名", "所属单位", "执法证号", "执法证有效期", "状态", "专业领域", "联系电话"]
-MakeUser = Callable[..., Awaitable[dict[str, str]]]
 
 
 def csv_file(*rows: list[str]) -> dict[str, tuple[str, bytes, str]]:

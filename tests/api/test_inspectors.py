@@ -4,7 +4,6 @@ certificates, filters and paging."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,9 +12,9 @@ import pytest
 
 from app.deps import Container
 from app.domain.directories.uscc import ALPHABET, check_character, complete_uscc
+from tests.support import MakeUser, assert_problem
 
 URL = "/api/v1/inspectors"
-MakeUser = Callable[..., Awaitable[dict[str, str]]]
 USCC = complete_uscc("91130302MA07L6KX3")
 
 
@@ -30,14 +29,6 @@ def inspector(person_id: str, department: str = "ZF1", **overrides: Any) -> dict
         "phone": "13912345678",
     }
     body.update(overrides)
-    return body
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
     return body
 
 

@@ -1,0 +1,32 @@
+"""Helpers shared by the API tests."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from app.domain.directories.uscc import ALPHABET, complete_uscc
+
+#: The ``make_user`` fixture: (role, department) → Authorization header.
+MakeUser = Callable[..., Awaitable[dict[str, str]]]
+
+
+def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with this status and machine-readable code."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    assert body["status"] == status
+    return body
+
+
+def make_uscc(n: int) -> str:
+    """The n-th valid test USCC: 91130302MA0 + six characters of the USCC alphabet + check character."""
+    tail = ""
+    for _ in range(6):
+        n, r = divmod(n, len(ALPHABET))
+        tail = ALPHABET[r] + tail
+    return complete_uscc("91130302MA0" + tail)
