@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.domain.directories import demo
 from app.domain.directories.catalogue import DEPARTMENTS
 from app.domain.directories.demo import DEMO_CONFLICT_REASONS, generate_enterprises, generate_inspectors
+from app.domain.directories.demo import enterprises as demo_enterprises
 from app.domain.directories.model import CreditClass, Enterprise, EnterpriseStatus, InspectorStatus
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
 from app.domain.directories.uscc import complete_uscc, is_valid_uscc
@@ -76,7 +76,7 @@ def test_enterprises_are_prefix_stable(population: list[Enterprise]) -> None:
 def test_keyword_construction_fallback_gives_the_same_rows(
     population: list[Enterprise], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(demo, "_new_enterprise", demo._enterprise_by_keywords)
+    monkeypatch.setattr(demo_enterprises, "_new_enterprise", demo_enterprises._enterprise_by_keywords)
     assert list(generate_enterprises(300)) == population[:300]
 
 

@@ -114,10 +114,15 @@ def map_columns(header: Sequence[Any], columns: dict[str, tuple[str, ...]], requ
 def records(table: Table, columns: list[str | None], *, max_rows: int) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, {field: stripped text, or the cell's date}) of each non-blank row, at most ``max_rows``."""
     wanted = [(i, name) for i, name in enumerate(columns) if name]
+    full_width = max(i for i, _ in wanted) + 1
     count = 0
     for row_no, row in enumerate(table.rows, start=table.first_row):
-        width = len(row)
-        record = {name: _cell(row[i]) if i < width else None for i, name in wanted}
+        if len(row) >= full_width and all(type(v) is str for v in row):
+            # The common case (a complete CSV line): plain text cells.
+            record = {name: row[i].strip() or None for i, name in wanted}
+        else:
+            width = len(row)
+            record = {name: _cell(row[i]) if i < width else None for i, name in wanted}
         if all(v is None for v in record.values()) and not any(_text(v) for v in row):
             continue  # blank line
         count += 1
@@ -223,7 +228,7 @@ class TableParser:
 
 
 #: Rows per step of an import: parsing the next chunk overlaps with writing this one.
-CHUNK_ROWS = 5000
+CHUNK_ROWS = 20_000
 
 
 async def import_enterprises(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -73,7 +74,13 @@ _HEAD, _TAIL = itemgetter(*CONTENT[:9]), itemgetter(*CONTENT[10:])
 
 def _content(snapshot: dict[str, Any]) -> tuple[Any, ...]:
     """Column values of the content fields, in CONTENT order (tags as JSON text)."""
-    return (*_HEAD(snapshot), _json(snapshot["tags"]), *_TAIL(snapshot))
+    return (*_HEAD(snapshot), _tags_json(tuple(snapshot["tags"])), *_TAIL(snapshot))
+
+
+@lru_cache(maxsize=1024)
+def _tags_json(tags: tuple[str, ...]) -> str:
+    """Tag lists repeat endlessly across a directory: encode each combination once."""
+    return _json(list(tags))
 
 
 async def bulk_write(
