@@ -34,11 +34,10 @@ class ExistingRecord:
 
 @dataclass(frozen=True, slots=True)
 class PreparedEnterprise:
-    """An enterprise with its snapshot, the snapshot's stored JSON and its content hash, computed once."""
+    """An enterprise with its snapshot and content hash, computed once."""
 
     enterprise: Enterprise
     snapshot: dict[str, Any]
-    encoded: str
     content_hash: str
 
 

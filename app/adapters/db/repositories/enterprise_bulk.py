@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.tables import EnterpriseRow, EnterpriseTagRow
+from app.domain.directories.snapshots import snapshot_json
 from app.domain.ports import BulkUpdate, ExistingRecord, PreparedEnterprise
 
 E = EnterpriseRow.__table__
@@ -105,7 +106,6 @@ async def bulk_write(
     for enterprise_id, p in zip(ids, creates, strict=True):
         inserts.append((enterprise_id, p.enterprise.uscc, *_content(p.snapshot), 1, p.content_hash, stamp, stamp, None))
         tags += [(t, enterprise_id) for t in p.enterprise.tags]
-        versions.append((enterprise_id, 1, "import", stamp, changed_by, "{}", p.encoded))
     if updates:
         existing_ids = await _ids_by_uscc(session, [u.record.enterprise.uscc for u in updates])
         for u in updates:
@@ -113,7 +113,8 @@ async def bulk_write(
             enterprise_id = existing_ids[e.uscc]
             changes.append((*_content(u.record.snapshot), e.version, u.record.content_hash, stamp, None, enterprise_id))
             tags += [(t, enterprise_id) for t in e.tags]
-            versions.append((enterprise_id, e.version, u.action, stamp, changed_by, _json(u.changes), u.record.encoded))
+            versions.append((enterprise_id, e.version, u.action, stamp, changed_by, _json(u.changes),
+                             snapshot_json(u.record.snapshot)))
         for chunk in _chunks([row[-1] for row in changes]):
             await session.execute(sa.delete(ET).where(ET.c.enterprise_id.in_(chunk)))
 
@@ -123,6 +124,24 @@ async def bulk_write(
         await _copy_postgres(driver, inserts, changes, tags, versions)
     else:
         await _executemany_sqlite(driver, inserts, changes, tags, versions)
+    if ids:
+        # The first version of each new enterprise is its row as stored: the database writes that JSON itself.
+        await session.execute(_FIRST_VERSIONS[dialect],
+                              {"at": at, "by": changed_by, "first": ids[0], "last": ids[-1]})
+
+
+def _first_versions(dialect: str) -> Any:
+    build, tags = ("json_object", "json(tags)") if dialect == "sqlite" else ("jsonb_build_object", "tags")
+    fields = ", ".join(f"'{c}', {tags if c == 'tags' else c}" for c in ("uscc", *CONTENT))
+    # Assembled from column names only.
+    select = f"SELECT id, version, 'import', :at, :by, '{{}}', {build}({fields}) FROM enterprise"  # noqa: S608
+    return sa.text(
+        "INSERT INTO enterprise_version (enterprise_id, version, action, changed_at, changed_by, changes, snapshot) "
+        + select + " WHERE id BETWEEN :first AND :last"
+    ).bindparams(sa.bindparam("at", type_=E.c.created_at.type))
+
+
+_FIRST_VERSIONS = {"sqlite": _first_versions("sqlite"), "postgresql": _first_versions("postgresql")}
 
 
 def _insert_sql(table: str, columns: Sequence[str]) -> str:
