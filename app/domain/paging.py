@@ -45,3 +45,14 @@ def decode_int_cursor(kind: str, cursor: str) -> int:
 def _invalid_cursor() -> InvalidInput:
     return InvalidInput("分页游标无效，请从第一页重新查询", "invalid cursor", code="paging.cursor_invalid",
                         details={"field": "cursor"})
+
+
+def page_size(requested: int | None, *, default: int, maximum: int) -> int:
+    """The page size to use; asking for more than the cap is an error, not a silent cut."""
+    if requested is None:
+        return min(default, maximum)
+    if requested > maximum:
+        raise InvalidInput(f"每页最多 {maximum} 条，请减小 limit 并使用 next_cursor 翻页",
+                           f"limit may be at most {maximum}; page with next_cursor", code="paging.limit_too_large",
+                           details={"field": "limit", "max": maximum})
+    return requested

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from app.deps import ContainerDep, Uow, require
 from app.domain.audit.service import verify_chain
 from app.domain.auth.model import Permission, Principal
+from app.domain.paging import page_size
 from app.routers.errors import problem_responses
 from app.routers.schemas.audit import AuditRecordOut, ChainReportOut
 from app.routers.schemas.common import PageOut
@@ -32,7 +33,7 @@ async def list_records(
     limits = container.settings.limits
     page = await container.queries.audit_records(
         object_type=object_type, object_id=object_id, actor=actor, action=action,
-        limit=min(limit or limits.default_page_size, limits.max_page_size), cursor=cursor,
+        limit=page_size(limit, default=limits.default_page_size, maximum=limits.max_page_size), cursor=cursor,
     )
     return PageOut[AuditRecordOut](items=[AuditRecordOut.model_validate(r) for r in page.items],
                                    next_cursor=page.next_cursor)

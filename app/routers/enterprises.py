@@ -14,6 +14,7 @@ from app.domain.directories.filters import EnterpriseFilter
 from app.domain.directories.importing import import_enterprises
 from app.domain.directories.model import Enterprise, EnterpriseStatus
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
+from app.domain.paging import page_size
 from app.routers.errors import problem_responses
 from app.routers.schemas.common import PageOut, Reason, mask_phone
 from app.routers.schemas.directories import (
@@ -57,13 +58,13 @@ async def list_enterprises(
     updated_since: Annotated[AwareDatetime | None, Query(description="只返回此时间之后变更的企业（须带时区，如 +08:00）")]
     = None,
     cursor: Annotated[str | None, Query(max_length=200, description="上一页返回的 next_cursor")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="每页条数（有上限）")] = None,
+    limit: Annotated[int | None, Query(ge=1, description="每页条数（默认 50，最多 500，超出为 422）")] = None,
     with_total: Annotated[bool, Query(description="是否计算总数（大数据量时较慢）")] = False,
 ) -> PageOut[EnterpriseOut]:
     limits = container.settings.limits
     f = EnterpriseFilter(industry=industry or [], county=county or [], credit_class=credit_class or [],
                          status=[s.value for s in status_ or []], tag=tag, q=q, updated_since=updated_since)
-    page = await container.queries.enterprises(f, limit=min(limit or limits.default_page_size, limits.max_page_size),
+    page = await container.queries.enterprises(f, limit=page_size(limit, default=limits.default_page_size, maximum=limits.max_page_size),
                                                cursor=cursor, with_total=with_total)
     return PageOut[EnterpriseOut](items=[enterprise_out(e, principal) for e in page.items],
                                   next_cursor=page.next_cursor, total=page.total)

@@ -12,6 +12,7 @@ from app.domain.directories import inspectors as service
 from app.domain.directories.filters import InspectorFilter
 from app.domain.directories.inspector_import import import_inspectors
 from app.domain.directories.model import Conflict, Inspector, InspectorStatus
+from app.domain.paging import page_size
 from app.routers.errors import problem_responses
 from app.routers.schemas.common import PageOut, Reason, mask_phone
 from app.routers.schemas.directories import (
@@ -58,7 +59,7 @@ async def list_inspectors(
 ) -> PageOut[InspectorOut]:
     limits = container.settings.limits
     f = InspectorFilter(department=department or [], status=[s.value for s in status_ or []], specialty=specialty, q=q)
-    page = await container.queries.inspectors(f, limit=min(limit or limits.default_page_size, limits.max_page_size),
+    page = await container.queries.inspectors(f, limit=page_size(limit, default=limits.default_page_size, maximum=limits.max_page_size),
                                               cursor=cursor)
     return PageOut[InspectorOut](items=[inspector_out(i, principal, container) for i in page.items],
                                  next_cursor=page.next_cursor)

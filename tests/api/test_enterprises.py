@@ -526,15 +526,16 @@ async def test_bad_cursor_is_rejected(client: httpx.AsyncClient, supervisor: dic
         assert_problem(response, 422, "paging.cursor_invalid")
 
 
-async def test_limit_above_the_cap_is_clamped(
+async def test_limit_above_the_cap_is_refused_with_the_cap_named(
     client: httpx.AsyncClient, supervisor: dict[str, str], settings: Settings
 ) -> None:
     for i in range(5):
         await create(client, supervisor, enterprise(260 + i))
     settings.limits.max_page_size = 3  # routes read the live settings of the container
-    response = await client.get(URL, params={"limit": 10_000}, headers=supervisor)
-    assert response.status_code == 200, response.text
-    page = response.json()
+    body = assert_problem(await client.get(URL, params={"limit": 10_000}, headers=supervisor), 422,
+                          "paging.limit_too_large")
+    assert "每页最多 3 条" in body["detail"]
+    page = (await client.get(URL, params={"limit": 3}, headers=supervisor)).json()
     assert len(page["items"]) == 3
     assert page["next_cursor"] is not None
 

@@ -542,12 +542,13 @@ async def test_bad_inspector_cursor_is_rejected(client: httpx.AsyncClient, super
         assert_problem(response, 422, "paging.cursor_invalid")
 
 
-async def test_inspector_list_limit_is_clamped(
+async def test_inspector_list_refuses_pages_above_the_cap(
     client: httpx.AsyncClient, supervisor: dict[str, str], container: Container
 ) -> None:
     for i in range(4):
         await create(client, supervisor, inspector(f"QHD-ZF3-{i:04d}", department="ZF3"))
     container.settings.limits.max_page_size = 2
-    page = (await client.get(URL, params={"limit": 1000}, headers=supervisor)).json()
+    assert_problem(await client.get(URL, params={"limit": 3}, headers=supervisor), 422, "paging.limit_too_large")
+    page = (await client.get(URL, params={"limit": 2}, headers=supervisor)).json()
     assert len(page["items"]) == 2
     assert page["next_cursor"] is not None
