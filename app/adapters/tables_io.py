@@ -48,7 +48,7 @@ class SpreadsheetReader:
             dialect = csv.excel
         reader = csv.reader(io.StringIO(text), dialect)
         header = next(reader, [])
-        return Table(header=[h.strip() for h in header], rows=reader)
+        return Table(header=[h.strip() for h in header], rows=reader, text_only=True)
 
     def _xlsx(self, content: bytes, filename: str) -> Table:
         try:

@@ -34,10 +34,10 @@ class ExistingRecord:
 
 @dataclass(frozen=True, slots=True)
 class PreparedEnterprise:
-    """An enterprise with its snapshot and content hash, computed once."""
+    """An enterprise with its snapshot values (in ``SNAPSHOT_FIELDS`` order) and content hash, computed once."""
 
     enterprise: Enterprise
-    snapshot: dict[str, Any]
+    values: tuple[Any, ...]
     content_hash: str
 
 

@@ -19,10 +19,11 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import CreditClass, Enterprise, EnterpriseStatus, SafetyRiskLevel
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
-from app.domain.directories.snapshots import diff, enterprise_snapshot, prepare_enterprise
+from app.domain.directories.snapshots import SNAPSHOT_FIELDS, diff, enterprise_snapshot, prepare_enterprise
 from app.domain.directories.validation import FieldProblem, enterprise_problems
 from app.domain.errors import InvalidInput
 from app.domain.ports import BulkUpdate, PreparedEnterprise, UnitOfWork
+from app.domain.runtime import paused_gc
 
 #: Accepted column headings: the Chinese heading people use, or the API field name.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -58,6 +59,8 @@ class Table:
     rows: Iterable[Sequence[Any]]
     #: Spreadsheet row number of the first data row (2 when a heading row comes first).
     first_row: int = 2
+    #: Every cell is text (CSV): rows take the fast path.
+    text_only: bool = False
 
 
 class TableReader(Protocol):
@@ -116,14 +119,15 @@ def records(table: Table, columns: list[str | None], *, max_rows: int) -> Iterat
     wanted = [(i, name) for i, name in enumerate(columns) if name]
     full_width = max(i for i, _ in wanted) + 1
     count = 0
+    text_only = table.text_only
     for row_no, row in enumerate(table.rows, start=table.first_row):
-        if len(row) >= full_width and all(type(v) is str for v in row):
+        if text_only and len(row) >= full_width:
             # The common case (a complete CSV line): plain text cells.
             record = {name: row[i].strip() or None for i, name in wanted}
         else:
             width = len(row)
             record = {name: _cell(row[i]) if i < width else None for i, name in wanted}
-        if all(v is None for v in record.values()) and not any(_text(v) for v in row):
+        if not any(record.values()) and not any(_text(v) for v in row):
             continue  # blank line
         count += 1
         if count > max_rows:
@@ -245,6 +249,12 @@ async def import_enterprises(
     """Parses in a worker thread, a chunk ahead of the writes, all inside one transaction: in
     ``all_or_nothing`` mode the first bad row stops the writes and nothing is committed."""
     principal.require(Permission.ENTERPRISES_WRITE)
+    with paused_gc():
+        return await _import(uow, principal, reader, content, filename, mode, dry_run, max_rows)
+
+
+async def _import(uow: UnitOfWork, principal: Principal, reader: TableReader, content: bytes, filename: str,
+                  mode: ImportMode, dry_run: bool, max_rows: int) -> ImportReport:
     report = ImportReport(filename, hashlib.sha256(content).hexdigest(), mode, dry_run)
     parser = TableParser(reader.read(content, filename), max_rows=max_rows)
     chunks = parser.chunks(CHUNK_ROWS)
@@ -289,7 +299,7 @@ async def _apply(uow: UnitOfWork, principal: Principal, chunk: list[PreparedEnte
     current = await uow.enterprises.current([p.enterprise.uscc for p in changed]) if changed else {}
     updates = [
         BulkUpdate(p, "restore" if existing[p.enterprise.uscc].deleted else "import",
-                   diff(enterprise_snapshot(current[p.enterprise.uscc]), p.snapshot))
+                   diff(enterprise_snapshot(current[p.enterprise.uscc]), dict(zip(SNAPSHOT_FIELDS, p.values, strict=True))))
         for p in changed
     ]
     report.created += len(creates)

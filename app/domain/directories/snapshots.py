@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from app.domain.directories.model import (
+    ENTERPRISE_FIELDS,
     CheckItem,
     Conflict,
     Department,
@@ -30,26 +31,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def enterprise_snapshot(e: Enterprise) -> dict[str, Any]:
-    """The enterprise's content (without version or timestamps), JSON-ready.
+#: Keys of an enterprise snapshot, in their fixed order.
+SNAPSHOT_FIELDS: tuple[str, ...] = ("uscc", *ENTERPRISE_FIELDS)
+
+
+def enterprise_values(e: Enterprise) -> tuple[Any, ...]:
+    """The enterprise's content (without version or timestamps), JSON-ready, in SNAPSHOT_FIELDS order.
 
     Written out field by field: bulk imports call it for every row."""
-    return {
-        "uscc": e.uscc,
-        "name": e.name,
-        "county_code": e.county_code,
-        "industry_code": e.industry_code,
-        "status": e.status.value,
-        "address": e.address,
-        "longitude": e.longitude,
-        "latitude": e.latitude,
-        "credit_class": e.credit_class.value if e.credit_class else None,
-        "safety_risk_level": e.safety_risk_level.value if e.safety_risk_level else None,
-        "tags": list(e.tags),
-        "legal_person": e.legal_person,
-        "contact_name": e.contact_name,
-        "contact_phone": e.contact_phone,
-    }
+    return (
+        e.uscc,
+        e.name,
+        e.county_code,
+        e.industry_code,
+        e.status.value,
+        e.address,
+        e.longitude,
+        e.latitude,
+        e.credit_class.value if e.credit_class else None,
+        e.safety_risk_level.value if e.safety_risk_level else None,
+        list(e.tags),
+        e.legal_person,
+        e.contact_name,
+        e.contact_phone,
+    )
+
+
+def enterprise_snapshot(e: Enterprise) -> dict[str, Any]:
+    """The enterprise's content as ``{field: value}`` (without version or timestamps)."""
+    return dict(zip(SNAPSHOT_FIELDS, enterprise_values(e), strict=True))
 
 
 def snapshot_json(snapshot: dict[str, Any]) -> str:
@@ -57,12 +67,17 @@ def snapshot_json(snapshot: dict[str, Any]) -> str:
     return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))
 
 
-def content_hash(snapshot: dict[str, Any]) -> str:
-    """Hash of a record's content: equal hashes mean an import would change nothing.
+def values_hash(values: tuple[Any, ...]) -> str:
+    """Hash of a record's content values: equal hashes mean an import would change nothing.
 
-    Snapshots are built field by field in a fixed order, so the ``repr`` of their values is a
-    canonical encoding as it is (and cheaper than JSON: imports hash every row)."""
-    return hashlib.sha256(repr(tuple(snapshot.values())).encode()).hexdigest()
+    The values come in a fixed order of plain types, so their ``repr`` is a canonical encoding
+    as it is (and cheaper than JSON: imports hash every row)."""
+    return hashlib.sha256(repr(values).encode()).hexdigest()
+
+
+def content_hash(snapshot: dict[str, Any]) -> str:
+    """:func:`values_hash` of a snapshot (whose keys are in SNAPSHOT_FIELDS order)."""
+    return values_hash(tuple(snapshot.values()))
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -89,5 +104,5 @@ def department_snapshot(d: Department) -> dict[str, Any]:
 
 
 def prepare_enterprise(e: Enterprise) -> PreparedEnterprise:
-    snapshot = enterprise_snapshot(e)
-    return PreparedEnterprise(e, snapshot, content_hash(snapshot))
+    values = enterprise_values(e)
+    return PreparedEnterprise(e, values, values_hash(values))

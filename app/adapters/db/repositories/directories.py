@@ -169,11 +169,8 @@ class SqlEnterpriseRepository:
         return await enterprise_bulk.existing(self.session, usccs)
 
     async def current(self, usccs: Sequence[str]) -> dict[str, Enterprise]:
-        found: dict[str, Enterprise] = {}
-        for i in range(0, len(usccs), 2000):
-            for r in await self.session.execute(sa.select(E).where(E.c.uscc.in_(usccs[i:i + 2000]))):
-                found[r.uscc] = enterprise_from_row(r)
-        return found
+        rows = await self.session.execute(sa.select(E).where(enterprise_bulk.uscc_among(self.session, usccs)))
+        return {r.uscc: enterprise_from_row(r) for r in rows}
 
     async def bulk_write(
         self, creates: Sequence[PreparedEnterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime

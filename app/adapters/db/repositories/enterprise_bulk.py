@@ -10,14 +10,14 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.tables import EnterpriseRow, EnterpriseTagRow
-from app.domain.directories.snapshots import snapshot_json
+from app.domain.directories.snapshots import SNAPSHOT_FIELDS, snapshot_json
 from app.domain.ports import BulkUpdate, ExistingRecord, PreparedEnterprise
 
 E = EnterpriseRow.__table__
@@ -39,43 +39,53 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def uscc_among(session: AsyncSession, usccs: Sequence[str]) -> sa.ColumnElement[bool]:
+    """``enterprise.uscc`` is one of ``usccs``, as a single bind parameter however long the list:
+    an array on PostgreSQL, a JSON array read by ``json_each`` on SQLite."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return E.c.uscc == sa.any_(sa.bindparam("usccs", list(usccs), type_=ARRAY(sa.String)))
+    values = sa.func.json_each(sa.bindparam("usccs", _json(list(usccs)), type_=sa.String)).table_valued("value")
+    return E.c.uscc.in_(sa.select(values.c.value))
+
+
 async def existing(session: AsyncSession, usccs: Sequence[str]) -> dict[str, ExistingRecord]:
-    found: dict[str, ExistingRecord] = {}
-    for chunk in _chunks(usccs):
-        query = sa.select(E.c.uscc, E.c.content_hash, E.c.version, E.c.deleted_at).where(E.c.uscc.in_(chunk))
-        for r in await session.execute(query):
-            found[r.uscc] = ExistingRecord(r.content_hash, r.version, r.deleted_at is not None)
-    return found
+    query = sa.select(E.c.uscc, E.c.content_hash, E.c.version, E.c.deleted_at).where(uscc_among(session, usccs))
+    return {r.uscc: ExistingRecord(r.content_hash, r.version, r.deleted_at is not None)
+            for r in await session.execute(query)}
 
 
 async def _ids_by_uscc(session: AsyncSession, usccs: Sequence[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for chunk in _chunks(usccs):
-        for r in await session.execute(sa.select(E.c.uscc, E.c.id).where(E.c.uscc.in_(chunk))):
-            ids[r.uscc] = r.id
-    return ids
+    return {r.uscc: r.id for r in await session.execute(sa.select(E.c.uscc, E.c.id).where(uscc_among(session, usccs)))}
 
 
 async def _allocate_ids(session: AsyncSession, dialect: str, n: int) -> list[int]:
+    """A block of ``n`` consecutive ids for new enterprises, reserved in one statement."""
     if n == 0:
         return []
     if dialect == "postgresql":
+        # Directory writes wait while an import runs (reads go on), so nothing else draws from the
+        # sequence between nextval and setval: the block is ours.
+        await session.execute(sa.text("LOCK TABLE enterprise IN SHARE ROW EXCLUSIVE MODE"))
         result = await session.execute(
-            sa.text("SELECT nextval(pg_get_serial_sequence('enterprise', 'id')) FROM generate_series(1, :n)"),
+            sa.text("SELECT setval(pg_get_serial_sequence('enterprise', 'id'), "
+                    "nextval(pg_get_serial_sequence('enterprise', 'id')) + :n - 1)"),
             {"n": n},
         )
-        return [int(r[0]) for r in result]
+        last = int(result.scalar_one())
+        return list(range(last - n + 1, last + 1))
     # SQLite: the unit of work holds the single-writer lock, so max(id) cannot move under us.
     start = int((await session.execute(sa.select(sa.func.coalesce(sa.func.max(E.c.id), 0)))).scalar_one())
     return list(range(start + 1, start + n + 1))
 
 
-_HEAD, _TAIL = itemgetter(*CONTENT[:9]), itemgetter(*CONTENT[10:])
+_TAGS = SNAPSHOT_FIELDS.index("tags")
+if ("uscc", *CONTENT) != SNAPSHOT_FIELDS:  # the column lists of this module rely on it
+    raise RuntimeError("enterprise content columns and snapshot fields differ")
 
 
-def _content(snapshot: dict[str, Any]) -> tuple[Any, ...]:
-    """Column values of the content fields, in CONTENT order (tags as JSON text)."""
-    return (*_HEAD(snapshot), _tags_json(tuple(snapshot["tags"])), *_TAIL(snapshot))
+def _content(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Column values of the content fields, in CONTENT order (tags as JSON text), from snapshot values."""
+    return (*values[1:_TAGS], _tags_json(tuple(values[_TAGS])), *values[_TAGS + 1:])
 
 
 @lru_cache(maxsize=1024)
@@ -104,17 +114,17 @@ async def bulk_write(
     tags: list[tuple[str, int]] = []
     versions: list[tuple[Any, ...]] = []
     for enterprise_id, p in zip(ids, creates, strict=True):
-        inserts.append((enterprise_id, p.enterprise.uscc, *_content(p.snapshot), 1, p.content_hash, stamp, stamp, None))
+        inserts.append((enterprise_id, p.enterprise.uscc, *_content(p.values), 1, p.content_hash, stamp, stamp, None))
         tags += [(t, enterprise_id) for t in p.enterprise.tags]
     if updates:
         existing_ids = await _ids_by_uscc(session, [u.record.enterprise.uscc for u in updates])
         for u in updates:
             e = u.record.enterprise
             enterprise_id = existing_ids[e.uscc]
-            changes.append((*_content(u.record.snapshot), e.version, u.record.content_hash, stamp, None, enterprise_id))
+            changes.append((*_content(u.record.values), e.version, u.record.content_hash, stamp, None, enterprise_id))
             tags += [(t, enterprise_id) for t in e.tags]
             versions.append((enterprise_id, e.version, u.action, stamp, changed_by, _json(u.changes),
-                             snapshot_json(u.record.snapshot)))
+                             snapshot_json(dict(zip(SNAPSHOT_FIELDS, u.record.values, strict=True)))))
         for chunk in _chunks([row[-1] for row in changes]):
             await session.execute(sa.delete(ET).where(ET.c.enterprise_id.in_(chunk)))
 
