@@ -142,15 +142,26 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, date) else _text(value)
 
 
-def _enum(record: dict[str, Any], name: str, parse: Any, label: str, problems: list[FieldProblem]) -> Any:
+def _lookup(enum: Any) -> dict[str, Any]:
+    """Every spelling an import accepts for a member: its code (any case) and its Chinese label."""
+    spellings: dict[str, Any] = {}
+    for member in enum:
+        for key in (member.value, member.value.upper(), member.value.lower(), getattr(member, "label", member.value)):
+            spellings[key] = member
+    return spellings
+
+
+_STATUSES, _CREDIT_CLASSES, _SAFETY_LEVELS = _lookup(EnterpriseStatus), _lookup(CreditClass), _lookup(SafetyRiskLevel)
+
+
+def _choice(record: dict[str, Any], name: str, lookup: dict[str, Any], label: str, problems: list[FieldProblem]) -> Any:
     text = record.get(name)
     if text is None:
         return None
-    try:
-        return parse(text)
-    except ValueError:
+    member = lookup.get(text)
+    if member is None:
         problems.append(FieldProblem(name, f"{name}.invalid", f"{label}“{text}”无法识别", f"unrecognised {name} '{text}'"))
-        return None
+    return member
 
 
 def _number(record: dict[str, Any], name: str, label: str, problems: list[FieldProblem]) -> float | None:
@@ -162,10 +173,6 @@ def _number(record: dict[str, Any], name: str, label: str, problems: list[FieldP
     except ValueError:
         problems.append(FieldProblem(name, f"{name}.invalid", f"{label}“{text}”不是数字", f"{name} is not a number"))
         return None
-
-
-def _credit_class(text: str) -> CreditClass:
-    return CreditClass(text.upper())
 
 
 def _parse_row(record: dict[str, Any], problems: list[FieldProblem]) -> Enterprise | None:
@@ -182,12 +189,12 @@ def _parse_row(record: dict[str, Any], problems: list[FieldProblem]) -> Enterpri
         name=record["name"],
         county_code=_COUNTY_BY_NAME.get(county, county),
         industry_code=_INDUSTRY_BY_NAME.get(industry, industry),
-        status=_enum(record, "status", EnterpriseStatus.parse, "经营状态", problems) or EnterpriseStatus.ACTIVE,
+        status=_choice(record, "status", _STATUSES, "经营状态", problems) or EnterpriseStatus.ACTIVE,
         address=record.get("address"),
         longitude=_number(record, "longitude", "经度", problems),
         latitude=_number(record, "latitude", "纬度", problems),
-        credit_class=_enum(record, "credit_class", _credit_class, "信用风险分类", problems),
-        safety_risk_level=_enum(record, "safety_risk_level", SafetyRiskLevel.parse, "安全风险等级", problems),
+        credit_class=_choice(record, "credit_class", _CREDIT_CLASSES, "信用风险分类", problems),
+        safety_risk_level=_choice(record, "safety_risk_level", _SAFETY_LEVELS, "安全风险等级", problems),
         tags=tuple(t.strip() for t in tags_text.translate(_TAG_SEPARATORS).split(";") if t.strip())
         if tags_text else (),
         legal_person=record.get("legal_person"),
