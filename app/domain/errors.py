@@ -85,3 +85,33 @@ class ServiceUnavailable(DomainError):
     code = "service.unavailable"
     message_zh = "服务暂不可用，请稍后重试"
     message_en = "Service temporarily unavailable"
+
+
+class PlatformError(DomainError):
+    """The provincial platform did not do what was asked."""
+
+    code = "provincial.error"
+    message_zh = "省级平台“冀上双随机”调用失败"
+    message_en = "The provincial platform call failed"
+
+    def __init__(self, message_zh: str | None = None, message_en: str | None = None, *, code: str | None = None,
+                 details: dict[str, Any] | None = None, platform_code: str | None = None) -> None:
+        super().__init__(message_zh, message_en, code=code, details=details)
+        #: The platform's envelope code ("9001", "2001", ...) or the gateway's HTTP status, when there was one.
+        self.platform_code = platform_code
+
+
+class PlatformUnavailable(PlatformError):
+    """Transient: gateway errors, busy or internal errors, timeouts, unreadable answers. Worth retrying later."""
+
+    code = "provincial.unavailable"
+    message_zh = "省级平台暂时不可用，请稍后重试"
+    message_en = "The provincial platform is temporarily unavailable"
+
+
+class PlatformRejected(PlatformError):
+    """The platform refused the request on business grounds (2001, 2002, 3001, 1002): retrying will not help."""
+
+    code = "provincial.rejected"
+    message_zh = "省级平台拒绝了该请求"
+    message_en = "The provincial platform rejected the request"

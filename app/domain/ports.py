@@ -21,6 +21,14 @@ from app.domain.directories.model import (
     EnterpriseVersion,
     Inspector,
 )
+from app.domain.provincial.model import (
+    DirectoryKind,
+    DrawReport,
+    PushOutcome,
+    RemotePage,
+    ResultRecord,
+    TaskRegistration,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +192,24 @@ class UnitOfWork(Protocol):
 
     async def commit(self) -> None: ...
 
+
+
+class ProvincialPlatform(Protocol):
+    """冀上双随机, in domain terms. Pushes carry the caller's idempotency key: repeating a push with the same
+    key and content is harmless, so every call may be retried."""
+
+    async def fetch_changes(
+        self, kind: DirectoryKind, *, since: datetime | None, page_no: int, page_size: int
+    ) -> RemotePage:
+        """One page of a directory, ordered by update time then key; ``since`` (inclusive) for increments."""
+        ...
+
+    async def register_task(self, key: str, task: TaskRegistration) -> str:
+        """Returns the platform's task id."""
+        ...
+
+    async def push_draw(self, key: str, platform_task_id: str, draw: DrawReport) -> None: ...
+
+    async def push_results(self, key: str, records: Sequence[ResultRecord]) -> PushOutcome: ...
+
+    async def read_results(self, uscc: str, platform_task_id: str | None = None) -> list[ResultRecord]: ...

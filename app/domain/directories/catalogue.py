@@ -664,6 +664,21 @@ def items_in_category(category: str) -> tuple[CheckItem, ...]:
     return tuple(item for item in CHECK_ITEMS if _key(item.category) == key)
 
 
+_CATEGORY_DEPARTMENTS: Mapping[str, str] = MappingProxyType({_key(i.category): i.department_code for i in CHECK_ITEMS})
+_PARTNER_BY_TYPE: Mapping[str, str] = MappingProxyType(
+    {d.dept_type: d.code for d in DEPARTMENTS if d.kind is DepartmentKind.PARTNER}
+)
+
+
+def department_for_item(dept_type: str, category: str) -> str | None:
+    """The unit responsible for an item of this department type and category: the section that owns the
+    category in the bureau's list (执法监督科 for a category the list does not have yet), else the partner
+    department of that type; ``None`` when there is none."""
+    if dept_type == _EM:
+        return _CATEGORY_DEPARTMENTS.get(_key(category), "ZJK")
+    return _PARTNER_BY_TYPE.get(dept_type)
+
+
 def _check_references() -> None:
     for item in CHECK_ITEMS:
         dept = DEPARTMENTS_BY_CODE.get(item.department_code)
