@@ -21,6 +21,7 @@ from app.domain.directories.model import (
     EnterpriseVersion,
     Inspector,
 )
+from app.domain.outbox.model import MessageStatus, OutboxMessage
 from app.domain.provincial.model import (
     DirectoryKind,
     DrawReport,
@@ -29,6 +30,7 @@ from app.domain.provincial.model import (
     ResultRecord,
     TaskRegistration,
 )
+from app.domain.sync.model import QuarantinedRecord, SyncRun, Watermark
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ class EnterpriseRepository(Protocol):
 
 
 class InspectorRepository(Protocol):
-    async def get(self, person_id: str, *, for_update: bool = False) -> Inspector | None: ...
+    async def get(self, person_id: str, *, for_update: bool = False, include_deleted: bool = False) -> Inspector | None: ...
 
     async def person_id_taken(self, person_id: str) -> bool: ...
 
@@ -180,6 +182,8 @@ class UnitOfWork(Protocol):
     inspectors: InspectorRepository
     users: UserRepository
     api_keys: ApiKeyRepository
+    sync: SyncRepository
+    outbox: OutboxRepository
     audit: AuditLog
     #: The transaction's time, taken from the clock when it begins.
     now: datetime
@@ -213,3 +217,60 @@ class ProvincialPlatform(Protocol):
     async def push_results(self, key: str, records: Sequence[ResultRecord]) -> PushOutcome: ...
 
     async def read_results(self, uscc: str, platform_task_id: str | None = None) -> list[ResultRecord]: ...
+
+
+class SyncRepository(Protocol):
+    async def add_run(self, run: SyncRun) -> SyncRun: ...
+
+    async def get_run(self, run_id: int, *, for_update: bool = False) -> SyncRun | None: ...
+
+    async def update_run(self, run: SyncRun) -> None: ...
+
+    async def list_runs(self, *, limit: int, before_id: int | None = None) -> list[SyncRun]: ...
+
+    async def active_runs(self) -> list[SyncRun]: ...
+
+    async def watermark(self, kind: DirectoryKind) -> Watermark | None: ...
+
+    async def set_watermark(self, watermark: Watermark) -> None: ...
+
+    async def watermarks(self) -> list[Watermark]: ...
+
+    async def quarantine(self, record: QuarantinedRecord) -> None:
+        """Keep (or refresh) a record that could not be applied, one open entry per kind and key."""
+        ...
+
+    async def release(self, kind: DirectoryKind, keys: Sequence[str], at: datetime) -> int:
+        """Mark open quarantine entries of these keys resolved (a valid version was applied)."""
+        ...
+
+    async def list_quarantine(
+        self, *, kind: DirectoryKind | None, resolved: bool | None, limit: int, after_id: int | None = None
+    ) -> list[QuarantinedRecord]: ...
+
+    async def local_keys(self, kind: DirectoryKind, *, after: str | None, limit: int) -> list[str]:
+        """Keys of the records held here and not removed, in key order (for reconciliation)."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: OutboxMessage) -> OutboxMessage: ...
+
+    async def get(self, message_id: int) -> OutboxMessage | None: ...
+
+    async def update(self, message: OutboxMessage) -> None:
+        """Store the outcome of a delivery attempt and release the claim."""
+        ...
+
+    async def claim_due(self, *, worker: str, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        """The due messages that are first in line for their aggregate, claimed for ``worker`` until the lease
+        ends: two relays never hold the same message."""
+        ...
+
+    async def list(self, *, status: MessageStatus | None, limit: int, after_id: int | None = None) -> list[OutboxMessage]: ...
+
+    async def platform_task_id(self, aggregate_id: str) -> str | None:
+        """The platform's id of a task, from its delivered registration."""
+        ...
+
+    async def counts(self) -> dict[str, int]: ...

@@ -73,7 +73,8 @@ async def test_login_returns_a_jwt_usable_on_me(
         "username": "zhang.san", "role": "supervisor", "role_label": "执法监督科", "department_code": "ZJK",
         "auth_method": "password",
         "permissions": sorted(["directory:read", "departments:write", "items:write", "enterprises:write",
-                               "inspectors:write", "personal_data:read"]),
+                               "inspectors:write", "personal_data:read", "provincial:read",
+                               "provincial:operate"]),
     }
 
 

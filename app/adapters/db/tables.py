@@ -212,3 +212,77 @@ class AuditRecordRow(SQLModel, table=True):
     hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
 
     __table_args__ = (sa.Index("ix_audit_record_object", "object_type", "object_id"),)
+
+
+class SyncRunRow(SQLModel, table=True):
+    __tablename__ = "sync_run"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    kinds: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    mode: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    trigger: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    requested_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    created_at: datetime = _ts()
+    started_at: datetime | None = _ts(nullable=True)
+    finished_at: datetime | None = _ts(nullable=True)
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    drift: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(Json, nullable=True))
+    error_code: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    error_message: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+
+
+class SyncWatermarkRow(SQLModel, table=True):
+    __tablename__ = "sync_watermark"
+
+    kind: str = Field(sa_column=sa.Column(sa.String(16), primary_key=True))
+    watermark_at: datetime | None = _ts(nullable=True)
+    run_id: int | None = Field(default=None, sa_column=sa.Column(BigId, nullable=True))
+    updated_at: datetime = _ts()
+
+
+class SyncQuarantineRow(SQLModel, table=True):
+    __tablename__ = "sync_quarantine"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    record_key: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    problems: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    run_id: int | None = Field(default=None, sa_column=sa.Column(BigId, nullable=True))
+    first_seen_at: datetime = _ts()
+    last_seen_at: datetime = _ts()
+    occurrences: int = Field(default=1, sa_column=sa.Column(sa.Integer(), nullable=False))
+    resolved_at: datetime | None = _ts(nullable=True, index=True)
+
+    __table_args__ = (sa.UniqueConstraint("kind", "record_key", name="uq_sync_quarantine_kind"),)
+
+
+class OutboxMessageRow(SQLModel, table=True):
+    """One push to the provincial platform; the relay's retry plan lives in the row, so it survives restarts."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    aggregate_type: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    aggregate_id: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    kind: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    idempotency_key: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    attempts: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+    next_attempt_at: datetime = _ts()
+    claimed_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    claimed_until: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts()
+    delivered_at: datetime | None = _ts(nullable=True)
+    last_error_code: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    last_error_message: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    response: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(Json, nullable=True))
+    parent_id: int | None = Field(default=None, sa_column=sa.Column(BigId, nullable=True))
+
+    __table_args__ = (
+        # The relay's question: the oldest pending message of each aggregate that is due.
+        sa.Index("ix_outbox_message_status_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_message_aggregate", "aggregate_type", "aggregate_id", "id"),
+    )

@@ -21,6 +21,8 @@ from app.adapters.db.repositories.directories import (
     SqlEnterpriseRepository,
     SqlInspectorRepository,
 )
+from app.adapters.db.repositories.outbox import SqlOutboxRepository
+from app.adapters.db.repositories.sync import SqlSyncRepository
 from app.domain.ports import Clock
 
 
@@ -45,6 +47,8 @@ class SqlUnitOfWork:
         self.inspectors = SqlInspectorRepository(s, now)
         self.users = SqlUserRepository(s, now)
         self.api_keys = SqlApiKeyRepository(s, now)
+        self.sync = SqlSyncRepository(s, now)
+        self.outbox = SqlOutboxRepository(s, now, self.db.dialect)
         self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
         return self
 

@@ -39,15 +39,18 @@ class Permission(StrEnum):
     PERSONAL_DATA_READ = "personal_data:read"
     USERS_MANAGE = "users:manage"
     AUDIT_READ = "audit:read"
+    #: Sync runs, quarantine, outbox and dead letters of the provincial platform.
+    PROVINCIAL_READ = "provincial:read"
+    PROVINCIAL_OPERATE = "provincial:operate"
 
 
 _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # 三权分立: the administrator manages accounts and keys but cannot alter records or read the trail.
-    Role.ADMIN: frozenset({_P.USERS_MANAGE, _P.DIRECTORY_READ}),
+    Role.ADMIN: frozenset({_P.USERS_MANAGE, _P.DIRECTORY_READ, _P.PROVINCIAL_READ}),
     Role.SUPERVISOR: frozenset(
         {_P.DIRECTORY_READ, _P.DEPARTMENTS_WRITE, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE,
-         _P.PERSONAL_DATA_READ}
+         _P.PERSONAL_DATA_READ, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE}
     ),
     Role.DEPARTMENT: frozenset(
         {_P.DIRECTORY_READ, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PERSONAL_DATA_READ}
@@ -55,7 +58,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.INSPECTOR: frozenset({_P.DIRECTORY_READ}),
     Role.PARTNER: frozenset({_P.DIRECTORY_READ}),
     Role.AUDITOR: frozenset({_P.AUDIT_READ}),
-    Role.INTEGRATION: frozenset({_P.DIRECTORY_READ, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE}),
+    Role.INTEGRATION: frozenset(
+        {_P.DIRECTORY_READ, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE}
+    ),
 }
 
 #: Roles that act on every unit's records; others act on their own department's only.

@@ -290,10 +290,29 @@ async def _import(uow: UnitOfWork, principal: Principal, reader: TableReader, co
 
 
 async def _apply(uow: UnitOfWork, principal: Principal, chunk: list[PreparedEnterprise], report: ImportReport) -> None:
-    """Sorts a chunk into new, changed and unchanged enterprises and writes the first two (unless a dry run)."""
+    outcome = await write_enterprises(uow, chunk, changed_by=principal.username, action="import",
+                                      dry_run=report.dry_run)
+    report.created += len(outcome.created)
+    report.updated += len(outcome.updated)
+    report.unchanged += outcome.unchanged
+
+
+@dataclass(slots=True)
+class WriteOutcome:
+    created: list[str]
+    updated: list[str]
+    unchanged: int
+
+
+async def write_enterprises(
+    uow: UnitOfWork, chunk: Sequence[PreparedEnterprise], *, changed_by: str, action: str, dry_run: bool = False
+) -> WriteOutcome:
+    """Sorts validated enterprises into new, changed and unchanged ones (by content hash) and writes the first
+    two with their history (unless a dry run). Removed enterprises that come back are restored."""
     existing = await uow.enterprises.existing([p.enterprise.uscc for p in chunk])
     creates: list[PreparedEnterprise] = []
     changed: list[PreparedEnterprise] = []
+    unchanged = 0
     for prepared in chunk:
         known = existing.get(prepared.enterprise.uscc)
         if known is None:
@@ -302,14 +321,13 @@ async def _apply(uow: UnitOfWork, principal: Principal, chunk: list[PreparedEnte
             prepared.enterprise.version = known.version + 1
             changed.append(prepared)
         else:
-            report.unchanged += 1
+            unchanged += 1
     current = await uow.enterprises.current([p.enterprise.uscc for p in changed]) if changed else {}
     updates = [
-        BulkUpdate(p, "restore" if existing[p.enterprise.uscc].deleted else "import",
+        BulkUpdate(p, "restore" if existing[p.enterprise.uscc].deleted else action,
                    diff(enterprise_snapshot(current[p.enterprise.uscc]), dict(zip(SNAPSHOT_FIELDS, p.values, strict=True))))
         for p in changed
     ]
-    report.created += len(creates)
-    report.updated += len(updates)
-    if not report.dry_run and (creates or updates):
-        await uow.enterprises.bulk_write(creates, updates, changed_by=principal.username, at=uow.now)
+    if not dry_run and (creates or updates):
+        await uow.enterprises.bulk_write(creates, updates, changed_by=changed_by, at=uow.now)
+    return WriteOutcome([p.enterprise.uscc for p in creates], [p.enterprise.uscc for p in changed], unchanged)

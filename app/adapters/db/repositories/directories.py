@@ -204,8 +204,10 @@ class SqlInspectorRepository:
     def conflict_from_row(r: Any) -> Conflict:
         return Conflict(r.id, r.uscc, r.reason, r.from_date, r.to_date)
 
-    async def get(self, person_id: str, *, for_update: bool = False) -> Inspector | None:
-        query = sa.select(P).where(P.c.person_id == person_id, P.c.deleted_at.is_(None))
+    async def get(self, person_id: str, *, for_update: bool = False, include_deleted: bool = False) -> Inspector | None:
+        query = sa.select(P).where(P.c.person_id == person_id)
+        if not include_deleted:
+            query = query.where(P.c.deleted_at.is_(None))
         if for_update:
             query = query.with_for_update()
         row = (await self.session.execute(query)).first()

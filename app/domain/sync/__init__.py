@@ -1,0 +1,1 @@
+"""Directory sync with the provincial platform: incremental pulls, quarantine, reconciliation."""
