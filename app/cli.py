@@ -7,6 +7,8 @@
     qhd-inspection demo              生成演示数据（企业、执法人员、演示账号）
     qhd-inspection import-enterprises FILE   从 CSV/XLSX 导入企业名录
     qhd-inspection import-inspectors FILE    从 CSV/XLSX 导入执法人员名录
+    qhd-inspection sync              从省级平台“冀上双随机”同步三个目录（增量或全量对账）
+    qhd-inspection outbox-relay      推送待发送的任务登记、抽取结果与检查结果
     qhd-inspection export-openapi    导出 openapi.yaml
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -28,8 +31,17 @@ from app.domain.auth.model import system_principal
 from app.domain.auth.service import bootstrap_admin
 from app.domain.directories.importing import ImportMode, import_enterprises
 from app.domain.directories.inspector_import import import_inspectors
-from app.domain.directories.seeding import DEMO_PASSWORD, DEMO_USERS, ensure_reference_data, load_demo
+from app.domain.directories.seeding import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    ensure_reference_data,
+    load_demo,
+    load_demo_accounts,
+)
 from app.domain.errors import DomainError
+from app.domain.provincial.model import SYNC_ORDER, DirectoryKind
+from app.domain.sync.model import KindCounts, SyncMode, SyncRun, SyncStatus, SyncTrigger
+from app.domain.sync.service import execute_run, request_run
 from app.settings import Environment, Settings, get_settings
 
 cli = typer.Typer(help="秦皇岛市应急管理局“双随机、一公开”随机抽查服务 运维命令", no_args_is_help=True,
@@ -45,7 +57,7 @@ def _run(work: Callable[[Container], Awaitable[T]], settings: Settings | None = 
         try:
             return await work(container)
         finally:
-            await container.db.dispose()
+            await container.close()
 
     try:
         return asyncio.run(main())
@@ -66,11 +78,92 @@ async def _prepare(container: Container, *, demo_enterprises: int | None) -> Non
     typer.echo("数据库已迁移到最新版本")
     ref = await ensure_reference_data(_system(container, "loader"))
     typer.echo(f"基础数据：新增单位 {ref.departments} 个，抽查事项 {ref.items} 项")
-    if demo_enterprises is not None:
-        demo = await load_demo(_system(container, "demo"), container.hasher, enterprises=demo_enterprises,
-                               seed=settings.demo.seed, today=container.clock.today())
-        typer.echo(f"演示数据：新增企业 {demo.enterprises} 家，执法人员 {demo.inspectors} 名，"
-                   f"利害关系 {demo.conflicts} 条，演示账号 {demo.users} 个")
+    if demo_enterprises is None:
+        return
+    if settings.provincial.base_url is None:
+        # The embedded default: the demo directories come from the in-process simulator, through sync.
+        typer.echo("演示数据：从内置的省级平台模拟器同步目录 …")
+        await _sync(container, list(SYNC_ORDER), SyncMode.INCREMENTAL, SyncTrigger.CLI)
+        extras = await load_demo_accounts(_system(container, "demo"), container.hasher, seed=settings.demo.seed,
+                                          today=container.clock.today())
+        typer.echo(f"演示数据：利害关系 {extras.conflicts} 条，演示账号 {extras.users} 个")
+        return
+    demo = await load_demo(_system(container, "demo"), container.hasher, enterprises=demo_enterprises,
+                           seed=settings.demo.seed, today=container.clock.today())
+    typer.echo(f"演示数据：新增企业 {demo.enterprises} 家，执法人员 {demo.inspectors} 名，"
+               f"利害关系 {demo.conflicts} 条，演示账号 {demo.users} 个")
+
+
+class _Progress:
+    """One progress bar per directory, opened when the platform's first page tells the total."""
+
+    def __init__(self) -> None:
+        self.bars: dict[DirectoryKind, Any] = {}
+        self.done: dict[DirectoryKind, int] = {}
+
+    def __call__(self, kind: DirectoryKind, counts: KindCounts) -> None:
+        bar = self.bars.get(kind)
+        if bar is None:
+            bar = self.bars[kind] = typer.progressbar(length=max(counts.total or 0, 1), label=f"{kind.label:<10}",
+                                                      show_pos=True)
+            bar.__enter__()
+            self.done[kind] = 0
+        bar.update(counts.fetched - self.done[kind])
+        self.done[kind] = counts.fetched
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.__exit__(None, None, None)
+
+
+async def _sync(container: Container, kinds: list[DirectoryKind], mode: SyncMode, trigger: SyncTrigger) -> SyncRun:
+    settings = container.settings
+    run = await request_run(_system(container, "sync"), system_principal("cli"), kinds, mode, trigger)
+    progress = _Progress()
+    try:
+        run = await execute_run(lambda: _system(container, "sync"), container.platform, run.id or 0,
+                                container.jobs.sync_options(), progress)
+    finally:
+        progress.close()
+    for kind, counts in run.counts.items():
+        label = DirectoryKind(kind).label
+        typer.echo(f"{label}：拉取 {counts['fetched']}，新增 {counts['created']}，更新 {counts['updated']}，"
+                   f"未变 {counts['unchanged']}，停用 {counts['retired']}，隔离 {counts['quarantined']}")
+    for kind, drift in (run.drift or {}).items():
+        typer.echo(f"{DirectoryKind(kind).label} 对账差异：平台有本地无 {drift['remote_only']}，内容不同 {drift['changed']}，"
+                   f"本地有平台无 {drift['local_only']}")
+    if run.status is not SyncStatus.SUCCEEDED:
+        typer.secho(f"同步任务 {run.id} 失败：{run.error_message}（{run.error_code}）", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    typer.echo(f"同步任务 {run.id} 已完成（{settings.provincial.base_url or '内置模拟器'}）")
+    return run
+
+
+@cli.command()
+def sync(
+    kind: Annotated[list[DirectoryKind] | None, typer.Option(help="目录（可重复）；默认三个目录")] = None,
+    mode: Annotated[SyncMode, typer.Option(help="incremental 增量；full 全量对账")] = SyncMode.INCREMENTAL,
+) -> None:
+    """从省级平台“冀上双随机”同步抽查事项清单、检查对象名录库、执法检查人员名录库。"""
+
+    async def work(c: Container) -> None:
+        await upgrade_async(c.settings.database.url, schema=c.settings.database.schema_name)
+        await ensure_reference_data(_system(c, "loader"))
+        await _sync(c, list(kind or SYNC_ORDER), mode, SyncTrigger.CLI)
+
+    _run(work)
+
+
+@cli.command("outbox-relay")
+def outbox_relay() -> None:
+    """推送到期的待发送消息（任务登记、抽取结果、检查结果），直到没有可发送的为止。"""
+
+    async def work(c: Container) -> None:
+        report = await c.jobs.relay()
+        typer.echo(f"本轮推送：领取 {report.claimed}，送达 {report.delivered}，稍后重试 {report.retried}，"
+                   f"转为死信 {report.dead}，被拒单条 {report.rejected_records}")
+
+    _run(work)
 
 
 @cli.command()
@@ -115,6 +208,7 @@ def demo(
         typer.secho("生产环境不能生成演示数据", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     settings.demo.seed = seed
+    settings.provincial.simulator_enterprises = enterprises
     _run(lambda c: _prepare(c, demo_enterprises=enterprises), settings)
     _print_demo_accounts()
 
@@ -191,6 +285,10 @@ def serve(
     settings = get_settings()
     with_demo = settings.environment is not Environment.PRODUCTION
     count = demo_enterprises if demo_enterprises is not None else settings.demo.enterprises
+    if settings.provincial.base_url is None and with_demo:
+        # The embedded simulator serves the demo population; the server process builds its own, the same.
+        settings.provincial.simulator_enterprises = count
+        os.environ["PROVINCIAL__SIMULATOR_ENTERPRISES"] = str(count)
     _run(lambda c: _prepare(c, demo_enterprises=count if with_demo and count > 0 else None), settings)
     if with_demo and count > 0:
         _print_demo_accounts()

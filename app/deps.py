@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
+import httpx
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
@@ -14,12 +15,17 @@ from app.adapters.db.engine import Database
 from app.adapters.db.queries import Queries
 from app.adapters.db.repositories.audit import Actor
 from app.adapters.db.uow import SqlUnitOfWork
+from app.adapters.provincial.client import ProvincialClient, RetryPolicy
 from app.adapters.security import Argon2PasswordHasher, JwtTokenCodec
 from app.adapters.tables_io import SpreadsheetReader
 from app.domain.auth import service as auth
 from app.domain.auth.model import Permission, Principal
 from app.domain.errors import AuthenticationFailed
-from app.settings import Settings
+from app.domain.ports import ProvincialPlatform
+from app.jobs import BackgroundJobs
+from app.settings import ProvincialSettings, Settings
+from simulator.app import create_app as create_simulator
+from simulator.config import SimulatorConfig
 
 
 @dataclass
@@ -33,20 +39,61 @@ class Container:
     tokens: JwtTokenCodec
     queries: Queries
     tables: SpreadsheetReader
+    #: The provincial platform: the HTTP client, or any other implementation of the port (a fake in tests).
+    platform: ProvincialPlatform
+    #: The client's one AsyncClient, closed with the container.
+    http: httpx.AsyncClient | None = None
+    jobs: BackgroundJobs = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.jobs = BackgroundJobs(self)
 
     @classmethod
-    def build(cls, settings: Settings, db: Database | None = None) -> Container:
+    def build(cls, settings: Settings, db: Database | None = None,
+              platform: ProvincialPlatform | None = None) -> Container:
         db = db or Database(settings.database.url, echo=settings.database.echo, pool_size=settings.database.pool_size,
                             schema=settings.database.schema_name)
+        http = None
+        if platform is None:
+            http = provincial_http(settings.provincial)
+            platform = provincial_client(settings.provincial, http)
         return cls(
             settings=settings, db=db, clock=SystemClock(),
             hasher=Argon2PasswordHasher(time_cost=settings.auth.argon2_time_cost, memory_kib=settings.auth.argon2_memory_kib),
             tokens=JwtTokenCodec(settings.auth.jwt_secret.get_secret_value(), settings.auth.jwt_issuer),
-            queries=Queries(db), tables=SpreadsheetReader(),
+            queries=Queries(db), tables=SpreadsheetReader(), platform=platform, http=http,
         )
+
+    async def close(self) -> None:
+        await self.jobs.stop()
+        if self.http is not None:
+            await self.http.aclose()
+        await self.db.dispose()
 
     def uow(self, actor: Actor, *, readonly: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.db, self.clock, actor, readonly=readonly)
+
+
+def provincial_http(settings: ProvincialSettings) -> httpx.AsyncClient:
+    """The one AsyncClient to the platform; without a base URL, to the embedded simulator in this process."""
+    timeout = httpx.Timeout(settings.timeout_seconds, connect=min(5.0, settings.timeout_seconds))
+    if settings.base_url:
+        return httpx.AsyncClient(base_url=settings.base_url, timeout=timeout,
+                                 limits=httpx.Limits(max_connections=20, max_keepalive_connections=10))
+    simulator = create_simulator(SimulatorConfig(
+        seed=settings.simulator_seed, enterprises=settings.simulator_enterprises, client_id=settings.client_id,
+        client_secret=settings.client_secret.get_secret_value(),
+    ))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=simulator), base_url="http://simulator.local",
+                             timeout=timeout)
+
+
+def provincial_client(settings: ProvincialSettings, http: httpx.AsyncClient) -> ProvincialClient:
+    return ProvincialClient(
+        http, client_id=settings.client_id, client_secret=settings.client_secret.get_secret_value(),
+        timeout_seconds=settings.timeout_seconds,
+        retry=RetryPolicy(settings.retry_attempts, settings.retry_base_seconds, settings.retry_cap_seconds),
+    )
 
 
 def get_container(request: Request) -> Container:

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app import __version__
 from app.deps import Container
 from app.logging import RequestIdMiddleware, configure_logging
-from app.routers import audit, auth, check_items, departments, enterprises, health, inspectors, public
+from app.routers import audit, auth, check_items, departments, enterprises, health, inspectors, provincial, public
 from app.routers.errors import install_error_handlers
 from app.settings import Settings, get_settings
 
@@ -95,12 +95,15 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.container = container or Container.build(settings)
+        app.state.container = own = container or Container.build(settings)
+        await own.jobs.start()
         try:
             yield
         finally:
             if container is None:
-                await app.state.container.db.dispose()
+                await own.close()
+            else:
+                await own.jobs.stop()
 
     docs = settings.docs_enabled
     app = FastAPI(
@@ -113,7 +116,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         openapi_url="/openapi.json" if docs else None,
     )
     install_error_handlers(app)
-    for module in (health, auth, departments, check_items, enterprises, inspectors, audit, public):
+    for module in (health, auth, departments, check_items, enterprises, inspectors, provincial, audit, public):
         app.include_router(module.router)
     # Upload limit plus room for the multipart envelope.
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_upload_bytes + 64 * 1024)

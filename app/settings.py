@@ -51,6 +51,36 @@ class DemoSettings(BaseModel):
     seed: int = 2026
 
 
+#: Credentials of the embedded simulator; production must configure the platform's own.
+SIMULATOR_CLIENT_ID = "qhd-yjj"
+SIMULATOR_CLIENT_SECRET = "qhd-yjj-simulator-secret"  # noqa: S105 - the simulator's published demo credential
+
+
+class ProvincialSettings(BaseModel):
+    """The provincial platform 冀上双随机. Without ``base_url`` the service talks to an in-process simulator."""
+
+    base_url: str | None = None
+    client_id: str = SIMULATOR_CLIENT_ID
+    client_secret: SecretStr = SecretStr(SIMULATOR_CLIENT_SECRET)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    retry_attempts: int = Field(default=4, ge=1, le=10)
+    retry_base_seconds: float = Field(default=0.5, ge=0)
+    retry_cap_seconds: float = Field(default=8.0, ge=0)
+    page_size: int = Field(default=500, ge=1, le=500)
+    overlap_seconds: int = Field(default=300, ge=0)
+    #: Incremental sync every N seconds (0: off).
+    sync_interval_seconds: int = Field(default=3600, ge=0)
+    #: Full reconciliation every N hours (0: off).
+    reconcile_interval_hours: int = Field(default=24, ge=0)
+    #: Outbox relay polling interval in seconds (0: off).
+    relay_interval_seconds: float = Field(default=5.0, ge=0)
+    #: Run an incremental sync when the service starts.
+    sync_on_start: bool = False
+    #: The embedded simulator's population.
+    simulator_seed: int = 2026
+    simulator_enterprises: int = Field(default=3000, ge=0, le=1_000_000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_nested_delimiter="__", env_file=".env", extra="ignore")
 
@@ -62,6 +92,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     limits: LimitSettings = LimitSettings()
     demo: DemoSettings = DemoSettings()
+    provincial: ProvincialSettings = ProvincialSettings()
 
     @model_validator(mode="after")
     def _production_has_real_secrets(self) -> Settings:
@@ -71,6 +102,12 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "生产环境必须配置 AUTH__JWT_SECRET（至少 32 个字符，不得使用默认值） / "
                     "production requires AUTH__JWT_SECRET of at least 32 characters, not the default"
+                )
+            platform = self.provincial
+            if platform.base_url is None or platform.client_secret.get_secret_value() == SIMULATOR_CLIENT_SECRET:
+                raise ValueError(
+                    "生产环境必须配置省级平台地址 PROVINCIAL__BASE_URL 与接入凭据 PROVINCIAL__CLIENT_SECRET / "
+                    "production requires PROVINCIAL__BASE_URL and the platform's own PROVINCIAL__CLIENT_SECRET"
                 )
         return self
 

@@ -87,7 +87,11 @@ REFERENCE_TABLES = (DepartmentRow.__table__, CheckItemRow.__table__)
 def base_settings(database_url: str, database: Database) -> Settings:
     # Real argon2id with the smallest cost: the flows are under test here, not the work factor.
     return Settings(environment=Environment.TEST, database={"url": database_url, "schema_name": database.schema},
-                    auth={"argon2_time_cost": 1, "argon2_memory_kib": 1024})
+                    auth={"argon2_time_cost": 1, "argon2_memory_kib": 1024},
+                    # No background schedules in tests (they run sync and relay explicitly); quick retries.
+                    provincial={"sync_interval_seconds": 0, "reconcile_interval_hours": 0, "relay_interval_seconds": 0,
+                                "retry_base_seconds": 0.001, "retry_cap_seconds": 0.01, "timeout_seconds": 2,
+                                "simulator_enterprises": 300})
 
 
 @pytest.fixture(scope="session")
@@ -108,12 +112,16 @@ def settings(base_settings: Settings) -> Settings:
 
 @pytest.fixture
 async def container(settings: Settings, database: Database,
-                    reference_rows: list[list[dict[str, object]]]) -> Container:
+                    reference_rows: list[list[dict[str, object]]]) -> AsyncIterator[Container]:
     await wipe(database)
     async with database.engine.begin() as connection:
         for table, rows in zip(REFERENCE_TABLES, reference_rows, strict=True):
             await connection.execute(sa.insert(table), rows)
-    return Container.build(settings, db=database)
+    built = Container.build(settings, db=database)
+    yield built
+    await built.jobs.stop()
+    if built.http is not None:
+        await built.http.aclose()
 
 
 @pytest.fixture(scope="session")

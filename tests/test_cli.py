@@ -120,7 +120,8 @@ def test_demo_loads_data_and_prints_the_demo_accounts(invoke: Invoke, db_file: P
     result = invoke("demo", "--enterprises", "200")
 
     assert result.exit_code == 0, result.output
-    assert "新增企业 200 家" in result.output
+    assert "检查对象名录库：拉取" in result.output
+    assert "新增 200" in result.output
     assert DEMO_PASSWORD in result.output
     for username, _, role, _ in DEMO_USERS:
         assert f"{username}（{role.label}）" in result.output
@@ -132,6 +133,8 @@ def test_demo_loads_data_and_prints_the_demo_accounts(invoke: Invoke, db_file: P
 def test_demo_is_refused_in_production(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("AUTH__JWT_SECRET", "a-production-secret-of-at-least-32-characters")
+    monkeypatch.setenv("PROVINCIAL__BASE_URL", "https://sjsj.hebei.example/gateway")
+    monkeypatch.setenv("PROVINCIAL__CLIENT_SECRET", "a-real-platform-credential")
 
     result = invoke("demo", "--enterprises", "10")
 

@@ -30,6 +30,8 @@ STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.UnsupportedMediaType: 415,
     e.InvalidInput: 422,
     e.ServiceUnavailable: 503,
+    e.PlatformRejected: 502,
+    e.PlatformUnavailable: 503,
 }
 
 TITLES = {

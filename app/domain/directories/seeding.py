@@ -13,6 +13,7 @@ from app.domain.directories.demo import DEMO_CONFLICT_REASONS, generate_enterpri
 from app.domain.directories.model import Conflict, ItemStatus
 from app.domain.directories.snapshots import prepare_enterprise
 from app.domain.ports import PasswordHasher, UnitOfWork
+from app.domain.provincial.model import DirectoryKind
 
 #: Demo accounts, one per role, created only outside production.
 DEMO_PASSWORD = "Demo-2026-qhd!"  # noqa: S105 - published demo credential, refused in production
@@ -95,3 +96,34 @@ async def load_demo(
                                          "conflicts": conflicts, "users": created_users}))
             await uow.commit()
     return report
+
+
+async def load_demo_accounts(
+    uow: UnitOfWork, hasher: PasswordHasher, *, seed: int, today: date, conflict_share: float = 0.1
+) -> SeedReport:
+    """Demo accounts, and declared conflicts of interest for some inspectors, over directories that came from
+    the platform (the embedded default syncs them from its simulator). Only what is missing is added."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    created_users = conflicts = 0
+    async with uow:
+        enterprises = await uow.sync.local_keys(DirectoryKind.ENTERPRISES, after=None, limit=5000)
+        people = await uow.sync.local_keys(DirectoryKind.INSPECTORS, after=None, limit=5000)
+        for person_id in people:
+            if not enterprises or rng.random() >= conflict_share:
+                continue
+            inspector = await uow.inspectors.get(person_id)
+            if inspector is None or inspector.conflicts:
+                continue
+            start = today - timedelta(days=rng.randrange(30, 900))
+            await uow.inspectors.add_conflict(person_id, Conflict(None, rng.choice(enterprises),
+                                                                  rng.choice(DEMO_CONFLICT_REASONS), start))
+            conflicts += 1
+        for username, display_name, role, department in DEMO_USERS:
+            if await uow.users.by_username(username) is None:
+                await uow.users.add(User(None, username, display_name, role, department, await hasher.hash(DEMO_PASSWORD)))
+                created_users += 1
+        if conflicts or created_users:
+            uow.audit.record(AuditEvent("demo.accounts", "demo", str(seed), None,
+                                        {"demo": True, "conflicts": conflicts, "users": created_users}))
+            await uow.commit()
+    return SeedReport(conflicts=conflicts, users=created_users)

@@ -277,3 +277,10 @@ async def retry_dead_letter(uow: UnitOfWork, principal: Principal, message_id: i
                                     {"status": message.status.value, "idempotency_key": message.idempotency_key}))
         await uow.commit()
     return message
+
+
+async def list_messages(uow: UnitOfWork, principal: Principal, *, status: MessageStatus | None, limit: int,
+                        after_id: int | None) -> tuple[list[OutboxMessage], dict[str, int]]:
+    principal.require(Permission.PROVINCIAL_READ)
+    async with uow:
+        return await uow.outbox.list(status=status, limit=limit, after_id=after_id), await uow.outbox.counts()

@@ -25,6 +25,7 @@ from app.domain.sync.model import (
     ACTIVE_STATUSES,
     Drift,
     KindCounts,
+    QuarantinedRecord,
     SyncMode,
     SyncRun,
     SyncStatus,
@@ -190,3 +191,27 @@ async def _find_local_only(uow_factory: UowFactory, kind: DirectoryKind, seen: s
 
 def is_active(run: SyncRun) -> bool:
     return run.status in ACTIVE_STATUSES
+
+
+async def list_runs(uow: UnitOfWork, principal: Principal, *, limit: int, before_id: int | None) -> list[SyncRun]:
+    principal.require(Permission.PROVINCIAL_READ)
+    async with uow:
+        return await uow.sync.list_runs(limit=limit, before_id=before_id)
+
+
+async def read_run(uow: UnitOfWork, principal: Principal, run_id: int) -> SyncRun:
+    principal.require(Permission.PROVINCIAL_READ)
+    return await get_run(uow, run_id)
+
+
+async def list_watermarks(uow: UnitOfWork, principal: Principal) -> list[Watermark]:
+    principal.require(Permission.PROVINCIAL_READ)
+    async with uow:
+        return await uow.sync.watermarks()
+
+
+async def list_quarantine(uow: UnitOfWork, principal: Principal, *, kind: DirectoryKind | None, resolved: bool | None,
+                          limit: int, after_id: int | None) -> list[QuarantinedRecord]:
+    principal.require(Permission.PROVINCIAL_READ)
+    async with uow:
+        return await uow.sync.list_quarantine(kind=kind, resolved=resolved, limit=limit, after_id=after_id)

@@ -1,0 +1,113 @@
+"""Background work of the service process: sync runs, the sync schedule and the outbox relay.
+
+The same domain services run from the CLI; here they run as asyncio tasks owned by the lifespan, which
+cancels them on shutdown (a run cut short keeps its committed pages; the next start marks it interrupted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import structlog
+
+from app.adapters.db.repositories.audit import Actor
+from app.domain.auth.model import system_principal
+from app.domain.errors import Conflict
+from app.domain.outbox.service import RelayOptions, RelayReport, drain
+from app.domain.ports import UnitOfWork
+from app.domain.provincial.model import SYNC_ORDER
+from app.domain.sync.model import SyncMode, SyncRun, SyncTrigger
+from app.domain.sync.service import SyncOptions, execute_run, fail_interrupted_runs, request_run
+
+if TYPE_CHECKING:
+    from app.deps import Container
+
+log = structlog.get_logger(__name__)
+
+
+class BackgroundJobs:
+    def __init__(self, container: Container) -> None:
+        self.container = container
+        self.settings = container.settings.provincial
+        self.worker = f"{socket.gethostname()}:{id(self):x}"[:64]
+        self._runs: dict[int, asyncio.Task[SyncRun]] = {}
+        self._loops: list[asyncio.Task[None]] = []
+
+    def uow(self) -> UnitOfWork:
+        return self.container.uow(Actor("system:provincial", "system", None))
+
+    def sync_options(self) -> SyncOptions:
+        return SyncOptions(page_size=self.settings.page_size, overlap=timedelta(seconds=self.settings.overlap_seconds))
+
+    def relay_options(self) -> RelayOptions:
+        return RelayOptions()
+
+    async def start(self) -> None:
+        interrupted = await fail_interrupted_runs(self.uow())
+        if interrupted:
+            log.warning("sync.interrupted_runs", runs=interrupted)
+        s = self.settings
+        if s.sync_on_start:
+            await self.request(SyncMode.INCREMENTAL, SyncTrigger.STARTUP)
+        if s.sync_interval_seconds:
+            self._every(s.sync_interval_seconds, lambda: self.request(SyncMode.INCREMENTAL, SyncTrigger.SCHEDULE),
+                        first_after=s.sync_interval_seconds)
+        if s.reconcile_interval_hours:
+            seconds = s.reconcile_interval_hours * 3600
+            self._every(seconds, lambda: self.request(SyncMode.FULL, SyncTrigger.SCHEDULE), first_after=seconds)
+        if s.relay_interval_seconds:
+            self._every(s.relay_interval_seconds, self.relay)
+
+    async def request(self, mode: SyncMode, trigger: SyncTrigger) -> SyncRun | None:
+        """Queue and start a run of every directory, unless one is already running."""
+        try:
+            run = await request_run(self.uow(), system_principal(f"system:{trigger.value}"), SYNC_ORDER, mode, trigger)
+        except Conflict:
+            log.info("sync.skipped_busy", trigger=trigger.value)
+            return None
+        self.execute(run)
+        return run
+
+    def execute(self, run: SyncRun) -> asyncio.Task[SyncRun]:
+        assert run.id is not None
+        task = asyncio.create_task(execute_run(self.uow, self.container.platform, run.id, self.sync_options()),
+                                   name=f"sync-run-{run.id}")
+        self._runs[run.id] = task
+        task.add_done_callback(lambda _: self._runs.pop(run.id or 0, None))
+        return task
+
+    async def wait(self, run_id: int) -> None:
+        task = self._runs.get(run_id)
+        if task is not None:
+            await asyncio.shield(task)
+
+    async def relay(self) -> RelayReport:
+        return await drain(self.uow, self.container.platform, worker=self.worker, options=self.relay_options())
+
+    def _every(self, seconds: float, job: Callable[[], Awaitable[object]], *, first_after: float = 0) -> None:
+        async def loop() -> None:
+            await asyncio.sleep(first_after)
+            while True:
+                try:
+                    await job()
+                except Exception:  # a failed round is logged; the next round tries again
+                    log.exception("jobs.round_failed")
+                await asyncio.sleep(seconds)
+
+        self._loops.append(asyncio.create_task(loop()))
+
+    async def stop(self) -> None:
+        tasks = [*self._loops, *self._runs.values()]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._loops.clear()
+        self._runs.clear()
+
