@@ -4,7 +4,7 @@ Generated record i has updateTime base - (size - i) * step (distinct, increasing
 base time); a changed, deleted or injected record moves into the overlay with the simulator's current
 second, which is never before the base time. Records are ordered by (updateTime, id), so a directory is
 the generated records in index order minus the overridden ones ("holes"), followed by the overlay in
-(updateTime, id) order. Paging walks that sequence from a rank found in O(log) steps; nothing is scanned.
+(updateTime, id) order. Paging walks that sequence from a rank found by bisecting the holes; nothing is scanned.
 """
 
 from __future__ import annotations
@@ -19,9 +19,16 @@ from simulator.spaces import IndexSpace, RangeSpace
 
 
 class Source(Protocol):
-    id_field: str
-    key_field: str | None
-    size: int
+    @property
+    def id_field(self) -> str: ...
+
+    @property
+    def key_field(self) -> str | None:
+        """The field a directory can be filtered by (regionCode, deptCode), if any."""
+        ...
+
+    @property
+    def size(self) -> int: ...
 
     def record(self, index: int) -> dict[str, Any]: ...
 
@@ -215,9 +222,9 @@ class Directory:
         if len(picked) < count:  # mostly deleted: fall back to listing the live ones
             remaining = [record_id for record_id in self._live_ids() if record_id not in picked]
             for record_id in rng.sample(remaining, count - len(picked)):
-                record = self.get(record_id)
-                assert record is not None
-                picked[record_id] = Picked(record_id, record, None)
+                current = self.get(record_id)
+                assert current is not None
+                picked[record_id] = Picked(record_id, current, None)
         return list(picked.values())
 
     def _live_ids(self) -> list[str]:

@@ -50,6 +50,9 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+JSON_TYPE = "application/json;charset=UTF-8"
+
+
 def json_response(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     """JSON serialised once with the standard library (no FastAPI re-encoding of large pages)."""
-    return Response(dumps(body), status_code=status_code, headers=headers, media_type="application/json")
+    return Response(dumps(body), status_code=status_code, headers=headers, media_type=JSON_TYPE)

@@ -12,7 +12,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from simulator.envelope import BUSY, INTERNAL, TOKEN_INVALID, dumps, envelope
+from simulator.envelope import BUSY, INTERNAL, JSON_TYPE, TOKEN_INVALID, dumps, envelope
 from simulator.faults import GATEWAY_BODIES, PAGE, FaultPlan
 from simulator.state import SimState
 
@@ -60,13 +60,13 @@ class FaultGate:
             response = gateway_response(_GATEWAY_STATUS[fault])
         elif fault in ("code9001", "code9999"):
             code = BUSY if fault == "code9001" else INTERNAL
-            response = Response(dumps(envelope(code, None, sim.next_request_id())), media_type="application/json")
+            response = Response(dumps(envelope(code, None, sim.next_request_id())), media_type=JSON_TYPE)
         elif fault == "token_expired":
             token = _bearer(scope)
             if token is not None:
                 sim.revoke(token)
             body = envelope(TOKEN_INVALID, None, sim.next_request_id())
-            response = Response(dumps(body), media_type="application/json")
+            response = Response(dumps(body), media_type=JSON_TYPE)
         elif fault == "timeout":
             await asyncio.sleep(plan.delay(fault))
             response = gateway_response(504)
@@ -92,7 +92,7 @@ class FaultGate:
             body = '{"code":"0000","msg":"成功","data":{"total":1,"records":[{"uniscid":"9113'.encode()
         else:
             body = dumps(envelope("0000", "<html><body>系统维护中</body></html>", sim.next_request_id()))
-        return Response(body, media_type="application/json")
+        return Response(body, media_type=JSON_TYPE)
 
 
 async def _swallow(message: Message) -> None:

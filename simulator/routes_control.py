@@ -66,7 +66,7 @@ async def reset(request: Request, body: ResetBody | None = None) -> Response:
         changes = {name: value for name, value in
                    (("seed", body.seed), ("enterprises", body.enterprises), ("inspectors_per_unit", body.inspectors_per_unit))
                    if value is not None}
-    sim.reset(sim.config.with_changes(**changes))
+    sim.reset(sim.initial_config.with_changes(**changes))
     return json_response(sim.describe())
 
 

@@ -29,6 +29,8 @@ def route_of(method: str, path: str) -> str:
 
 class SimState:
     def __init__(self, config: SimulatorConfig) -> None:
+        self.initial_config = config
+        """What the app was created with; POST /_sim/reset starts from it."""
         self.reset(config)
 
     def reset(self, config: SimulatorConfig) -> None:

@@ -118,8 +118,11 @@ class EnterpriseRepository(Protocol):
         ...
 
     async def bulk_write(
-        self, creates: Sequence[PreparedEnterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime
-    ) -> None: ...
+        self, creates: Sequence[PreparedEnterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime,
+        action: str = "import",
+    ) -> None:
+        """New enterprises (their first history version carries ``action``) and changed ones, in bulk."""
+        ...
 
 
 class InspectorRepository(Protocol):

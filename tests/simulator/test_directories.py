@@ -30,10 +30,13 @@ async def test_same_seed_gives_byte_identical_answers_other_seed_other_data() ->
         async with open_sim(SimulatorConfig(seed=seed, enterprises=800)) as instance:
             headers = await instance.headers()
             result = []
-            for path, params in [("/api/v1/enterprises", {"pageNo": 2, "pageSize": 100}),
-                                 ("/api/v1/inspectors", {"pageNo": 1, "pageSize": 500}),
-                                 ("/api/v1/check-items", {"pageNo": 1, "pageSize": 50}),
-                                 ("/api/v1/enterprises", {"pageNo": 1, "pageSize": 50, "regionCode": "130321"})]:
+            calls: list[tuple[str, dict[str, Any]]] = [
+                ("/api/v1/enterprises", {"pageNo": 2, "pageSize": 100}),
+                ("/api/v1/inspectors", {"pageNo": 1, "pageSize": 500}),
+                ("/api/v1/check-items", {"pageNo": 1, "pageSize": 50}),
+                ("/api/v1/enterprises", {"pageNo": 1, "pageSize": 50, "regionCode": "130321"}),
+            ]
+            for path, params in calls:
                 result.append((await instance.client.get(path, params=params, headers=headers)).content)
             return result
 

@@ -178,3 +178,10 @@ async def test_reading_results_back(sim: Sim) -> None:
     only = await sim.call(f"/api/v1/results/{code}", platformTaskId=second)
     assert [item["checkDate"] for item in only["data"]["records"]] == ["2026-05-01"]
     assert (await sim.call("/api/v1/results/not-a-code"))["code"] == "2001"
+
+
+async def test_error_envelopes_carry_the_push_request_id(sim: Sim) -> None:
+    answer = await sim.pushed("/api/v1/tasks", task_body("req-echo", taskType="随机"))
+    assert answer["requestId"] == "req-echo"
+    answer = await sim.pushed("/api/v1/tasks/P-NONE/draws", {"requestId": "req-draw-echo"})
+    assert (answer["code"], answer["requestId"]) == ("2002", "req-draw-echo")

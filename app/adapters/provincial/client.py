@@ -89,34 +89,43 @@ class ProvincialClient:
         params: dict[str, Any] = {"pageNo": page_no, "pageSize": page_size}
         if since is not None:
             params["updateTimeStart"] = wire.format_time(since)
-        data = await self._call("GET", wire.PATHS[kind], params=params)
-        return wire.remote_page(kind, data)
+        page: RemotePage = await self._call("GET", wire.PATHS[kind], params=params,
+                                            parse=lambda data: wire.remote_page(kind, data))
+        return page
 
     async def register_task(self, key: str, task: TaskRegistration) -> str:
-        data = await self._call("POST", "/api/v1/tasks", body=wire.task_body(key, task))
-        if not isinstance(data, dict) or not isinstance(data.get("platformTaskId"), str):
-            raise wire.bad_response("任务登记的应答缺少 platformTaskId", "task answer without platformTaskId")
-        return str(data["platformTaskId"])
+        def task_id(data: Any) -> str:
+            if not isinstance(data, dict) or not isinstance(data.get("platformTaskId"), str):
+                raise wire.bad_response("任务登记的应答缺少 platformTaskId", "task answer without platformTaskId")
+            return str(data["platformTaskId"])
+
+        platform_task_id: str = await self._call("POST", "/api/v1/tasks", body=wire.task_body(key, task), parse=task_id)
+        return platform_task_id
 
     async def push_draw(self, key: str, platform_task_id: str, draw: DrawReport) -> None:
         await self._call("POST", f"/api/v1/tasks/{platform_task_id}/draws", body=wire.draw_body(key, draw))
 
     async def push_results(self, key: str, records: Sequence[ResultRecord]) -> PushOutcome:
-        data = await self._call("POST", "/api/v1/results", body=wire.results_body(key, records))
-        return wire.push_outcome(data, len(records))
+        outcome: PushOutcome = await self._call("POST", "/api/v1/results", body=wire.results_body(key, records),
+                                                parse=lambda data: wire.push_outcome(data, len(records)))
+        return outcome
 
     async def read_results(self, uscc: str, platform_task_id: str | None = None) -> list[ResultRecord]:
+        def results(data: Any) -> list[ResultRecord]:
+            records = data.get("records") if isinstance(data, dict) else data
+            if not isinstance(records, list):
+                raise wire.bad_response("结果回读不是数组", "results read-back is not a list")
+            return [wire.result_from_wire(r) for r in records]
+
         params = {"platformTaskId": platform_task_id} if platform_task_id else None
-        data = await self._call("GET", f"/api/v1/results/{uscc}", params=params)
-        records = data.get("records") if isinstance(data, dict) else data
-        if not isinstance(records, list):
-            raise wire.bad_response("结果回读不是数组", "results read-back is not a list")
-        return [wire.result_from_wire(r) for r in records]
+        held: list[ResultRecord] = await self._call("GET", f"/api/v1/results/{uscc}", params=params, parse=results)
+        return held
 
     # -- transport ------------------------------------------------------------------------------------------------
 
     async def _call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                    body: dict[str, Any] | None = None) -> Any:
+                    body: dict[str, Any] | None = None, parse: Callable[[Any], Any] = lambda data: data) -> Any:
+        """The call's parsed ``data``; an answer that cannot be read is a transient fault like any other."""
         renewed = False
         attempt = 0
         while True:
@@ -124,7 +133,10 @@ class ProvincialClient:
                 token = await self._valid_token()
                 code, msg, data = await self._exchange(method, path, params=params, body=body, token=token)
                 if code == wire.OK:
-                    return data
+                    try:
+                        return parse(data)
+                    except PlatformUnavailable as exc:
+                        raise _Transient(exc) from exc
                 if code == TOKEN_INVALID and not renewed:
                     renewed = True
                     self._forget_token(token)

@@ -329,5 +329,5 @@ async def write_enterprises(
         for p in changed
     ]
     if not dry_run and (creates or updates):
-        await uow.enterprises.bulk_write(creates, updates, changed_by=changed_by, at=uow.now)
+        await uow.enterprises.bulk_write(creates, updates, changed_by=changed_by, at=uow.now, action=action)
     return WriteOutcome([p.enterprise.uscc for p in creates], [p.enterprise.uscc for p in changed], unchanged)

@@ -173,10 +173,12 @@ class SqlEnterpriseRepository:
         return {r.uscc: enterprise_from_row(r) for r in rows}
 
     async def bulk_write(
-        self, creates: Sequence[PreparedEnterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime
+        self, creates: Sequence[PreparedEnterprise], updates: Sequence[BulkUpdate], *, changed_by: str, at: datetime,
+        action: str = "import",
     ) -> None:
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        await enterprise_bulk.bulk_write(self.session, dialect, creates, updates, changed_by=changed_by, at=at)
+        await enterprise_bulk.bulk_write(self.session, dialect, creates, updates, changed_by=changed_by, at=at,
+                                         action=action)
 
     async def history(self, uscc: str) -> list[EnterpriseVersion]:
         rows = await self.session.execute(

@@ -102,6 +102,7 @@ async def bulk_write(
     *,
     changed_by: str,
     at: datetime,
+    action: str = "import",
 ) -> None:
     connection = await session.connection()
     stamp: Any = at
@@ -137,14 +138,14 @@ async def bulk_write(
     if ids:
         # The first version of each new enterprise is its row as stored: the database writes that JSON itself.
         await session.execute(_FIRST_VERSIONS[dialect],
-                              {"at": at, "by": changed_by, "first": ids[0], "last": ids[-1]})
+                              {"at": at, "by": changed_by, "action": action, "first": ids[0], "last": ids[-1]})
 
 
 def _first_versions(dialect: str) -> Any:
     build, tags = ("json_object", "json(tags)") if dialect == "sqlite" else ("jsonb_build_object", "tags")
     fields = ", ".join(f"'{c}', {tags if c == 'tags' else c}" for c in ("uscc", *CONTENT))
     # Assembled from column names only.
-    select = f"SELECT id, version, 'import', :at, :by, '{{}}', {build}({fields}) FROM enterprise"  # noqa: S608
+    select = f"SELECT id, version, :action, :at, :by, '{{}}', {build}({fields}) FROM enterprise"  # noqa: S608
     return sa.text(
         "INSERT INTO enterprise_version (enterprise_id, version, action, changed_at, changed_by, changes, snapshot) "
         + select + " WHERE id BETWEEN :first AND :last"
