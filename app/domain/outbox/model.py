@@ -57,4 +57,4 @@ class RetrySchedule:
     def next_attempt(self, now: datetime, attempts: int, rng: random.Random | None = None) -> datetime:
         ceiling = min(self.cap.total_seconds(), self.base.total_seconds() * 2 ** min(attempts, 30))
         jitter = (rng or random).uniform(0, ceiling)
-        return now + timedelta(seconds=max(jitter, 0.5))
+        return now + timedelta(seconds=max(jitter, min(0.5, ceiling)))

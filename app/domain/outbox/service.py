@@ -164,7 +164,8 @@ async def relay_once(uow_factory: UowFactory, platform: ProvincialPlatform, *, w
 
 async def drain(uow_factory: UowFactory, platform: ProvincialPlatform, *, worker: str,
                 options: RelayOptions | None = None, rng: random.Random | None = None) -> RelayReport:
-    """Relay until nothing is due now (messages waiting for a later retry stay for a later relay)."""
+    """Relay until nothing is due now, or a round only met transient failures (the platform is down: the
+    messages wait for their next attempt, for a later relay)."""
     total = RelayReport()
     while True:
         report = await relay_once(uow_factory, platform, worker=worker, options=options, rng=rng)
@@ -172,7 +173,7 @@ async def drain(uow_factory: UowFactory, platform: ProvincialPlatform, *, worker
             setattr(total, name, getattr(total, name) + getattr(report, name))
         for code, n in report.errors.items():
             total.errors[code] = total.errors.get(code, 0) + n
-        if report.claimed == 0:
+        if report.claimed == 0 or report.delivered + report.dead == 0:
             return total
 
 

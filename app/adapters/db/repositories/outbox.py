@@ -38,7 +38,8 @@ class SqlOutboxRepository:
                 aggregate_type=message.aggregate_type, aggregate_id=message.aggregate_id, kind=message.kind.value,
                 idempotency_key=message.idempotency_key, payload=message.payload, status=message.status.value,
                 attempts=message.attempts, next_attempt_at=message.next_attempt_at or self.now, created_at=self.now,
-                parent_id=message.parent_id,
+                parent_id=message.parent_id, last_error_code=message.last_error_code,
+                last_error_message=message.last_error_message,
             ).returning(O.c.id)
         )
         message.id, message.created_at = int(result.scalar_one()), self.now
