@@ -27,7 +27,7 @@ HEADER = ["统一社会信用代码", "企业名称", "所属区县", "行业", 
 
 
 @asynccontextmanager
-async def fresh_container(backend: str) -> AsyncIterator[Container]:
+async def fresh_container(backend: str, **settings_overrides: object) -> AsyncIterator[Container]:
     """A migrated, empty database with the reference data, dropped afterwards."""
     schema = None
     tmp = None
@@ -41,13 +41,14 @@ async def fresh_container(backend: str) -> AsyncIterator[Container]:
         tmp = tempfile.TemporaryDirectory()
         url = f"sqlite+aiosqlite:///{Path(tmp.name) / 'bench.db'}"
     await upgrade_async(url, schema=schema)
-    settings = Settings(database={"url": url, "schema_name": schema}, log_level="WARNING")
+    settings = Settings(database={"url": url, "schema_name": schema}, log_level="WARNING",
+                        **settings_overrides)  # type: ignore[arg-type]
     container = Container.build(settings)
     await ensure_reference_data(container.uow(Actor("bench", "system", None)))
     try:
         yield container
     finally:
-        await container.db.dispose()
+        await container.close()
         if schema:
             admin = Database(url)
             async with admin.engine.begin() as c:

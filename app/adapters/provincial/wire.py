@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from app.domain.directories.catalogue import department_code_for, department_for_item
@@ -60,8 +60,10 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """A platform time (China Standard Time, to the second) as an aware UTC datetime."""
-    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=CST).astimezone(UTC)
+    """A platform time (China Standard Time, to the second) as an aware datetime in CST."""
+    if len(text) != 19 or text[10] != " ":
+        raise ValueError(text)
+    return datetime.fromisoformat(text).replace(tzinfo=CST)
 
 
 def bad_response(what_zh: str, what_en: str) -> PlatformUnavailable:
@@ -182,6 +184,46 @@ def _enterprise(r: _Reader) -> Enterprise:
     )
 
 
+def _spellings(enum: Any) -> dict[str, Any]:
+    return {key: member for member in enum for key in (member.value, getattr(member, "label", member.value))}
+
+
+_STATUSES, _SAFETY_LEVELS = _spellings(EnterpriseStatus), _spellings(SafetyRiskLevel)
+_GRADES = {c.value: c for c in CreditClass}
+_OPTIONAL_TEXT = ("address", "legalPerson", "contactPhone", "safetyRiskLevel", "riskGrade")
+
+
+def _enterprise_fast(raw: dict[str, Any]) -> Enterprise | None:
+    """The common, well-formed record in one pass; ``None`` sends anything unusual to the careful reader."""
+    get = raw.get
+    uscc, name, county, industry = get("uniscid"), get("entName"), get("regionCode"), get("industryCode")
+    status = _STATUSES.get(get("entStatus"))  # type: ignore[arg-type]
+    if not (type(uscc) is str and type(name) is str and type(county) is str and type(industry) is str
+            and status is not None and uscc and name.strip() and county and industry):
+        return None
+    for field_name in _OPTIONAL_TEXT:
+        value = get(field_name)
+        if value is not None and type(value) is not str:
+            return None
+    longitude, latitude, tags = get("longitude"), get("latitude"), get("tags")
+    if not ((longitude is None or type(longitude) in (int, float)) and (latitude is None or type(latitude) in (int, float))
+            and (tags is None or (type(tags) is list and all(type(t) is str for t in tags)))):
+        return None
+    grade, level = get("riskGrade"), get("safetyRiskLevel")
+    credit_class = _GRADES.get(grade) if grade else None
+    safety_level = _SAFETY_LEVELS.get(level) if level else None
+    if (grade and credit_class is None) or (level and safety_level is None):
+        return None
+    return Enterprise(
+        uscc=uscc.strip().upper(), name=name.strip(), county_code=county.strip(), industry_code=industry.strip(),
+        status=status, address=(get("address") or "").strip() or None,
+        longitude=None if longitude is None else float(longitude), latitude=None if latitude is None else float(latitude),
+        credit_class=credit_class, safety_risk_level=safety_level,
+        tags=tuple(t.strip() for t in tags if t.strip()) if tags else (),
+        legal_person=(get("legalPerson") or "").strip() or None, contact_phone=(get("contactPhone") or "").strip() or None,
+    )
+
+
 def _inspector(r: _Reader) -> Inspector:
     dept_name = r.text("deptName")
     department = department_code_for(dept_name) if dept_name else None
@@ -226,6 +268,10 @@ def remote_record(kind: DirectoryKind, raw: Any) -> RemoteRecord:
     deleted = raw.get("deleted") is True
     if deleted:
         return RemoteRecord(kind, key, updated_at, True, None, tuple(r.problems), raw)
+    if kind is DirectoryKind.ENTERPRISES and not r.problems:
+        fast = _enterprise_fast(raw)
+        if fast is not None:
+            return RemoteRecord(kind, key, updated_at, False, fast, (), raw)
     value = _MAPPERS[kind](r)
     problems = tuple(r.problems)
     return RemoteRecord(kind, key, updated_at, False, None if problems else value, problems, raw)

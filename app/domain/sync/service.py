@@ -9,9 +9,11 @@ update time seen – so records that change while a run pages cannot shift the r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -19,7 +21,8 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.errors import Conflict, DomainError, NotFound, PlatformError
 from app.domain.ports import ProvincialPlatform, UnitOfWork
-from app.domain.provincial.model import SYNC_ORDER, DirectoryKind
+from app.domain.provincial.model import SYNC_ORDER, DirectoryKind, RemotePage, RemoteRecord
+from app.domain.runtime import paused_gc
 from app.domain.sync.apply import APPLIERS, BatchContext, latest_per_key
 from app.domain.sync.model import (
     ACTIVE_STATUSES,
@@ -44,6 +47,10 @@ class SyncOptions:
     page_size: int = 500
     #: How far before the watermark an increment starts again (late-committed platform changes).
     overlap: timedelta = timedelta(minutes=5)
+    #: Records applied per transaction (whole pages; the watermark moves once per batch).
+    batch_records: int = 5000
+    #: Pages fetched ahead while a batch is applied.
+    prefetch: int = 4
 
 
 def run_not_found(run_id: int) -> NotFound:
@@ -130,6 +137,48 @@ async def execute_run(uow_factory: UowFactory, platform: ProvincialPlatform, run
     return run
 
 
+async def _pages(platform: ProvincialPlatform, kind: DirectoryKind, since: datetime | None,
+                 page_size: int) -> AsyncIterator[RemotePage]:
+    """The directory's pages from ``since`` on, seeking by update time: after each page the next request starts
+    at the newest update time seen (records sharing one update time are walked by page number)."""
+    page_no = 1
+    while True:
+        page = await platform.fetch_changes(kind, since=since, page_no=page_no, page_size=page_size)
+        yield page
+        if len(page.records) < page_size:
+            return
+        stamps = [r.updated_at for r in page.records if r.updated_at is not None]
+        newest = max(stamps) if stamps else None
+        if newest is not None and (since is None or newest > since):
+            since, page_no = newest, 1
+        else:
+            page_no += 1
+
+
+async def _prefetched(pages: AsyncIterator[RemotePage], depth: int) -> AsyncIterator[RemotePage]:
+    """Fetch the next pages while the current ones are applied (a fetch error surfaces where it happened)."""
+    queue: asyncio.Queue[RemotePage | BaseException | None] = asyncio.Queue(maxsize=depth)
+
+    async def produce() -> None:
+        try:
+            async for page in pages:
+                await queue.put(page)
+            await queue.put(None)
+        except Exception as exc:  # handed to the consumer, which raises it in order
+            await queue.put(exc)
+
+    producer = asyncio.create_task(produce())
+    try:
+        while (item := await queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        producer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await producer
+
+
 async def _sync_kind(uow_factory: UowFactory, platform: ProvincialPlatform, run: SyncRun, kind: DirectoryKind,
                      options: SyncOptions, drift: Drift | None, progress: Progress | None) -> None:
     assert run.id is not None
@@ -140,37 +189,43 @@ async def _sync_kind(uow_factory: UowFactory, platform: ProvincialPlatform, run:
     counts = KindCounts()
     ctx = BatchContext(run.id, f"sync#{run.id}", drift)
     seen: set[str] | None = set() if drift is not None else None
-    page_no = 1
-    while True:
-        page = await platform.fetch_changes(kind, since=since, page_no=page_no, page_size=options.page_size)
-        counts.pages += 1
-        if counts.total is None:
-            counts.total = page.total
-        if not page.records:
-            break
-        batch = latest_per_key(page.records)
-        stamps = [r.updated_at for r in page.records if r.updated_at is not None]
+    pending: list[RemoteRecord] = []
+
+    async def commit_batch() -> None:
+        nonlocal high, pending
+        if not pending:
+            return
+        stamps = [r.updated_at for r in pending if r.updated_at is not None]
         newest = max(stamps) if stamps else None
         if newest is not None and (high is None or newest > high):
             high = newest
-        counts.fetched += len(page.records)
         async with uow_factory() as uow:
-            applied = await APPLIERS[kind](uow, ctx, batch, counts)
+            with paused_gc():
+                applied = await APPLIERS[kind](uow, ctx, latest_per_key(pending), counts)
             counts.resolved += await uow.sync.release(kind, applied, uow.now)
             await uow.sync.set_watermark(Watermark(kind, high, run.id))
             run.counts[kind.value] = counts.as_dict()
             await uow.sync.update_run(run)
             await uow.commit()
         if seen is not None:
-            seen.update(r.key for r in page.records if r.key)
+            seen.update(r.key for r in pending if r.key)
+        pending = []
         if progress is not None:
             progress(kind, counts)
-        if len(page.records) < options.page_size:
-            break
-        if newest is not None and (since is None or newest > since):
-            since, page_no = newest, 1  # seek: the next page starts at the newest update time seen
-        else:
-            page_no += 1  # a run of records sharing one update time: walk it by page number
+
+    try:
+        async for page in _prefetched(_pages(platform, kind, since, options.page_size), options.prefetch):
+            counts.pages += 1
+            if counts.total is None:
+                counts.total = page.total
+            counts.fetched += len(page.records)
+            pending += page.records
+            if len(pending) >= options.batch_records:
+                await commit_batch()
+    except PlatformError:
+        await commit_batch()  # what arrived before the platform failed is kept; the watermark covers it
+        raise
+    await commit_batch()
     run.counts[kind.value] = counts.as_dict()
     if seen is not None and drift is not None:
         await _find_local_only(uow_factory, kind, seen, drift)

@@ -129,6 +129,9 @@ class SqlSyncRepository:
     async def release(self, kind: DirectoryKind, keys: Sequence[str], at: datetime) -> int:
         if not keys:
             return 0
+        open_entry = sa.select(Q.c.id).where(Q.c.kind == kind.value, Q.c.resolved_at.is_(None)).limit(1)
+        if (await self.session.execute(open_entry)).first() is None:
+            return 0  # the common case: nothing of this directory is in quarantine
         released = 0
         for start in range(0, len(keys), 1000):
             result = await self.session.execute(
