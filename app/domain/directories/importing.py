@@ -22,7 +22,7 @@ from app.domain.directories.reference import COUNTIES, INDUSTRIES
 from app.domain.directories.snapshots import SNAPSHOT_FIELDS, diff, enterprise_snapshot, prepare_enterprise
 from app.domain.directories.validation import FieldProblem, enterprise_problems
 from app.domain.errors import InvalidInput
-from app.domain.ports import BulkUpdate, PreparedEnterprise, UnitOfWork
+from app.domain.ports import BulkUpdate, ExistingRecord, PreparedEnterprise, UnitOfWork
 from app.domain.runtime import paused_gc
 
 #: Accepted column headings: the Chinese heading people use, or the API field name.
@@ -305,11 +305,14 @@ class WriteOutcome:
 
 
 async def write_enterprises(
-    uow: UnitOfWork, chunk: Sequence[PreparedEnterprise], *, changed_by: str, action: str, dry_run: bool = False
+    uow: UnitOfWork, chunk: Sequence[PreparedEnterprise], *, changed_by: str, action: str, dry_run: bool = False,
+    existing: dict[str, ExistingRecord] | None = None,
 ) -> WriteOutcome:
     """Sorts validated enterprises into new, changed and unchanged ones (by content hash) and writes the first
-    two with their history (unless a dry run). Removed enterprises that come back are restored."""
-    existing = await uow.enterprises.existing([p.enterprise.uscc for p in chunk])
+    two with their history (unless a dry run). Removed enterprises that come back are restored. ``existing``
+    is what the caller already looked up of these USCCs."""
+    if existing is None:
+        existing = await uow.enterprises.existing([p.enterprise.uscc for p in chunk])
     creates: list[PreparedEnterprise] = []
     changed: list[PreparedEnterprise] = []
     unchanged = 0

@@ -70,7 +70,10 @@ def _note(ctx: BatchContext, category: str, key: str) -> None:
 async def apply_enterprises(uow: UnitOfWork, ctx: BatchContext, records: Sequence[RemoteRecord],
                             counts: KindCounts) -> list[str]:
     live = [r for r in records if not r.deleted and isinstance(r.value, Enterprise)]
-    current = await uow.enterprises.current([r.key for r in live]) if live else {}
+    existing = await uow.enterprises.existing([r.key for r in records if r.key])
+    # Fields the platform does not carry are kept from the stored record (only known records need reading).
+    stored = [r.key for r in live if r.key in existing]
+    current = await uow.enterprises.current(stored) if stored else {}
     prepared = []
     applied: list[str] = []
     for record in records:
@@ -81,14 +84,14 @@ async def apply_enterprises(uow: UnitOfWork, ctx: BatchContext, records: Sequenc
         enterprise = record.value
         assert isinstance(enterprise, Enterprise)
         known = current.get(enterprise.uscc)
-        if known is not None:  # fields the platform does not carry stay as they are here
+        if known is not None:
             enterprise.contact_name = known.contact_name
         problems = enterprise_problems(enterprise)
         if problems:
             await _quarantine(uow, ctx, record, problems, counts)
             continue
         prepared.append(prepare_enterprise(enterprise))
-    outcome = await write_enterprises(uow, prepared, changed_by=ctx.changed_by, action="sync")
+    outcome = await write_enterprises(uow, prepared, changed_by=ctx.changed_by, action="sync", existing=existing)
     counts.created += len(outcome.created)
     counts.updated += len(outcome.updated)
     counts.unchanged += outcome.unchanged
@@ -98,7 +101,6 @@ async def apply_enterprises(uow: UnitOfWork, ctx: BatchContext, records: Sequenc
         _note(ctx, "changed", key)
     applied += [p.enterprise.uscc for p in prepared]
     deleted = [r.key for r in records if r.deleted and r.key]
-    existing = await uow.enterprises.existing(deleted) if deleted else {}
     for key in deleted:
         known_row = existing.get(key)
         if known_row is None or known_row.deleted:

@@ -22,7 +22,7 @@ from app.domain.auth.model import Permission, Principal
 from app.domain.errors import Conflict, DomainError, NotFound, PlatformError
 from app.domain.ports import ProvincialPlatform, UnitOfWork
 from app.domain.provincial.model import SYNC_ORDER, DirectoryKind, RemotePage, RemoteRecord
-from app.domain.runtime import paused_gc
+from app.domain.runtime import collect_recent, paused_gc
 from app.domain.sync.apply import APPLIERS, BatchContext, latest_per_key
 from app.domain.sync.model import (
     ACTIVE_STATUSES,
@@ -119,7 +119,8 @@ async def execute_run(uow_factory: UowFactory, platform: ProvincialPlatform, run
             drift = Drift() if run.mode is SyncMode.FULL else None
             if drift is not None:
                 drifts[kind.value] = drift
-            await _sync_kind(uow_factory, platform, run, kind, options, drift, progress)
+            with paused_gc():  # batches are freed by reference counting; see paused_gc
+                await _sync_kind(uow_factory, platform, run, kind, options, drift, progress)
         run.status = SyncStatus.SUCCEEDED
     except (PlatformError, DomainError) as exc:
         run.status, run.error_code, run.error_message = SyncStatus.FAILED, exc.code, exc.message_zh
@@ -200,8 +201,7 @@ async def _sync_kind(uow_factory: UowFactory, platform: ProvincialPlatform, run:
         if newest is not None and (high is None or newest > high):
             high = newest
         async with uow_factory() as uow:
-            with paused_gc():
-                applied = await APPLIERS[kind](uow, ctx, latest_per_key(pending), counts)
+            applied = await APPLIERS[kind](uow, ctx, latest_per_key(pending), counts)
             counts.resolved += await uow.sync.release(kind, applied, uow.now)
             await uow.sync.set_watermark(Watermark(kind, high, run.id))
             run.counts[kind.value] = counts.as_dict()
@@ -210,6 +210,7 @@ async def _sync_kind(uow_factory: UowFactory, platform: ProvincialPlatform, run:
         if seen is not None:
             seen.update(r.key for r in pending if r.key)
         pending = []
+        collect_recent()
         if progress is not None:
             progress(kind, counts)
 
