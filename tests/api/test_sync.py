@@ -165,7 +165,7 @@ async def test_bad_platform_records_are_quarantined_with_reasons_and_released_wh
     assert (await client.get(f"/api/v1/enterprises/{unknown}", headers=supervisor)).status_code == 200
 
 
-FAULTS = ["http502", "http503", "http504", "http429", "code9001", "code9999", "token_expired", "malformed",
+FAULTS = ["http502", "http503", "http504", "http429", "code9001", "code9999", "token_expired", "malformed", "timeout",
           "duplicate_page", "out_of_order_page", "slow"]
 
 
