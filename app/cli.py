@@ -7,6 +7,7 @@
     qhd-inspection demo              生成演示数据（企业、执法人员、演示账号）
     qhd-inspection import-enterprises FILE   从 CSV/XLSX 导入企业名录
     qhd-inspection import-inspectors FILE    从 CSV/XLSX 导入执法人员名录
+    qhd-inspection load-plans        从年度计划文件载入抽查计划与任务
     qhd-inspection sync              从省级平台“冀上双随机”同步三个目录（增量或全量对账）
     qhd-inspection outbox-relay      推送待发送的任务登记、抽取结果与检查结果
     qhd-inspection export-openapi    导出 openapi.yaml
@@ -39,10 +40,15 @@ from app.domain.directories.seeding import (
     load_demo_accounts,
 )
 from app.domain.errors import DomainError
+from app.domain.plans.seed import parse_plan_document
+from app.domain.plans.service import load_seed
 from app.domain.provincial.model import SYNC_ORDER, DirectoryKind
 from app.domain.sync.model import KindCounts, SyncMode, SyncRun, SyncStatus, SyncTrigger
 from app.domain.sync.service import execute_run, request_run
 from app.settings import Environment, Settings, get_settings
+
+#: The bureau's 2026 plan document (印发通知 with its two attachment tables), shipped with the service.
+PLAN_DOCUMENT = Path(__file__).resolve().parent / "data" / "qinhuangdao-2026-random-inspection-plan.md"
 
 cli = typer.Typer(help="秦皇岛市应急管理局“双随机、一公开”随机抽查服务 运维命令", no_args_is_help=True,
                   add_completion=False)
@@ -78,6 +84,8 @@ async def _prepare(container: Container, *, demo_enterprises: int | None) -> Non
     typer.echo("数据库已迁移到最新版本")
     ref = await ensure_reference_data(_system(container, "loader"))
     typer.echo(f"基础数据：新增单位 {ref.departments} 个，抽查事项 {ref.items} 项")
+    added = await load_seed(_system(container, "loader"), parse_plan_document(PLAN_DOCUMENT.read_text(encoding="utf-8")))
+    typer.echo(f"年度计划：新增抽查计划 {added} 个（{PLAN_DOCUMENT.name}）")
     if demo_enterprises is None:
         return
     if settings.provincial.base_url is None:
@@ -150,6 +158,23 @@ def sync(
         await upgrade_async(c.settings.database.url, schema=c.settings.database.schema_name)
         await ensure_reference_data(_system(c, "loader"))
         await _sync(c, list(kind or SYNC_ORDER), mode, SyncTrigger.CLI)
+
+    _run(work)
+
+
+@cli.command("load-plans")
+def load_plans(
+    file: Annotated[Path | None, typer.Argument(help="计划文件（默认为随服务提供的 2026 年度计划）")] = None,
+) -> None:
+    """从年度随机抽查工作计划文件载入抽查计划与任务（已存在的计划不重复载入）。"""
+    document = file or PLAN_DOCUMENT
+
+    async def work(c: Container) -> None:
+        await upgrade_async(c.settings.database.url, schema=c.settings.database.schema_name)
+        await ensure_reference_data(_system(c, "loader"))
+        plans = parse_plan_document(document.read_text(encoding="utf-8"))
+        added = await load_seed(_system(c, "loader"), plans)
+        typer.echo(f"读取抽查计划 {len(plans)} 个，新增 {added} 个：{'、'.join(p.plan_no for p in plans)}")
 
     _run(work)
 

@@ -12,7 +12,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app import __version__
 from app.deps import Container
 from app.logging import RequestIdMiddleware, configure_logging
-from app.routers import audit, auth, check_items, departments, enterprises, health, inspectors, provincial, public
+from app.routers import (
+    audit,
+    auth,
+    check_items,
+    departments,
+    enterprises,
+    health,
+    inspectors,
+    plans,
+    provincial,
+    public,
+)
 from app.routers.errors import install_error_handlers
 from app.settings import Settings, get_settings
 
@@ -24,6 +35,9 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/api/v1/public/check-items/{year}"),
     ("GET", "/api/v1/public/counties"),
     ("GET", "/api/v1/public/industries"),
+    ("GET", "/api/v1/public/plans"),
+    ("GET", "/api/v1/public/plans/{plan_no}"),
+    ("GET", "/api/v1/public/plans/{plan_no}/history"),
 })
 
 DESCRIPTION = """
@@ -116,7 +130,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         openapi_url="/openapi.json" if docs else None,
     )
     install_error_handlers(app)
-    for module in (health, auth, departments, check_items, enterprises, inspectors, provincial, audit, public):
+    for module in (health, auth, departments, check_items, enterprises, inspectors, plans, provincial, audit, public):
         app.include_router(module.router)
     # Upload limit plus room for the multipart envelope.
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_upload_bytes + 64 * 1024)

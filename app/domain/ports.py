@@ -22,6 +22,7 @@ from app.domain.directories.model import (
     Inspector,
 )
 from app.domain.outbox.model import MessageStatus, OutboxMessage
+from app.domain.plans.model import Adjustment, Plan, PlanStatus, PlanVersion, QuarterQuota
 from app.domain.provincial.model import (
     DirectoryKind,
     DrawReport,
@@ -176,6 +177,36 @@ class AuditLog(Protocol):
         ...
 
 
+class PlanRepository(Protocol):
+    async def get(self, plan_no: str, *, for_update: bool = False) -> Plan | None: ...
+
+    async def add(self, plan: Plan) -> None: ...
+
+    async def update(self, plan: Plan) -> None:
+        """Store the plan's fields and replace its tasks."""
+        ...
+
+    async def find(self, *, year: int | None = None, statuses: Sequence[PlanStatus] | None = None) -> list[Plan]: ...
+
+    async def add_version(self, version: PlanVersion) -> None: ...
+
+    async def versions(self, plan_no: str) -> list[PlanVersion]: ...
+
+    async def add_adjustment(self, adjustment: Adjustment) -> Adjustment: ...
+
+    async def get_adjustment(self, adjustment_id: int, *, for_update: bool = False) -> Adjustment | None: ...
+
+    async def update_adjustment(self, adjustment: Adjustment) -> None: ...
+
+    async def adjustments(self, plan_no: str) -> list[Adjustment]: ...
+
+    async def quota(self, year: int, quarter: int, department_code: str) -> QuarterQuota | None: ...
+
+    async def set_quota(self, quota: QuarterQuota) -> None: ...
+
+    async def quotas(self, year: int) -> list[QuarterQuota]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit()`` is called inside the ``async with``."""
 
@@ -187,6 +218,7 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     sync: SyncRepository
     outbox: OutboxRepository
+    plans: PlanRepository
     audit: AuditLog
     #: The transaction's time, taken from the clock when it begins.
     now: datetime

@@ -6,12 +6,14 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
-from app.deps import ContainerDep
+from app.deps import ContainerDep, PublicUow
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
+from app.domain.plans import service as plans
 from app.routers.errors import problem_responses
 from app.routers.schemas.directories import PublicCheckItemOut, PublicItemListOut
+from app.routers.schemas.plans import AdjustmentOut, PlanHistoryOut, PlanOut, PlanVersionOut
 
 router = APIRouter(prefix="/api/v1/public", tags=["信息公开 public"])
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -43,3 +45,27 @@ async def counties() -> dict[str, str]:
 @router.get("/industries", summary="行业代码")
 async def industries() -> dict[str, str]:
     return dict(INDUSTRIES)
+
+
+PublicPlanNo = Annotated[str, Path(min_length=1, max_length=32, description="抽查计划编号")]
+
+
+@router.get("/plans", response_model=list[PlanOut], summary="年度随机抽查计划及任务（向社会公开）",
+            responses=problem_responses(422))
+async def published_plans(uow: PublicUow,
+                          year: Annotated[int | None, Query(ge=2015, le=2100, description="年度")] = None,
+                          ) -> list[PlanOut]:
+    return [PlanOut.of(p) for p in await plans.list_plans(uow.read(), year=year, public=True)]
+
+
+@router.get("/plans/{plan_no}", response_model=PlanOut, summary="一个已公布的抽查计划", responses=problem_responses(404))
+async def published_plan(plan_no: PublicPlanNo, uow: PublicUow) -> PlanOut:
+    return PlanOut.of(await plans.get_plan(uow.read(), plan_no, public=True))
+
+
+@router.get("/plans/{plan_no}/history", response_model=PlanHistoryOut, summary="计划的各公布版本与调整公示",
+            responses=problem_responses(404))
+async def published_history(plan_no: PublicPlanNo, uow: PublicUow) -> PlanHistoryOut:
+    versions, adjustments = await plans.plan_history(uow.read(), plan_no, public=True)
+    return PlanHistoryOut(plan_no=plan_no, versions=[PlanVersionOut.of(v) for v in versions],
+                          adjustments=[AdjustmentOut.of(a, public=True) for a in adjustments])

@@ -286,3 +286,100 @@ class OutboxMessageRow(SQLModel, table=True):
         sa.Index("ix_outbox_message_status_due", "status", "next_attempt_at"),
         sa.Index("ix_outbox_message_aggregate", "aggregate_type", "aggregate_id", "id"),
     )
+
+
+class PlanRow(SQLModel, table=True):
+    """抽查计划: the current version; every published version is also kept in ``plan_version``."""
+
+    __tablename__ = "plan"
+
+    plan_no: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    year: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False, index=True))
+    kind: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    issuing_document: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    issued_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    notes: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    created_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    approved_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    published_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class PlanTaskRow(SQLModel, table=True):
+    __tablename__ = "plan_task"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    plan_no: str = Field(sa_column=sa.Column(sa.String(32), sa.ForeignKey("plan.plan_no"), nullable=False))
+    position: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    task_no: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    task_type: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    joint_type: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    lead_department: str = Field(
+        sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False, index=True))
+    joint_departments: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    items: dict[str, list[str]] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    items_text: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    scope: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    window_start: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    window_end: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    window_text: str = Field(default="", sa_column=sa.Column(sa.String(100), nullable=False))
+    sampling: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    lead_text: str = Field(default="", sa_column=sa.Column(sa.String(200), nullable=False))
+    joint_text: str = Field(default="", sa_column=sa.Column(sa.String(300), nullable=False))
+
+    __table_args__ = (sa.UniqueConstraint("plan_no", "task_no", name="uq_plan_task_plan_no"),)
+
+
+class PlanVersionRow(SQLModel, table=True):
+    __tablename__ = "plan_version"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    plan_no: str = Field(sa_column=sa.Column(sa.String(32), sa.ForeignKey("plan.plan_no"), nullable=False))
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    published_at: datetime | None = _ts(nullable=True)
+    published_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+
+    __table_args__ = (sa.UniqueConstraint("plan_no", "version", name="uq_plan_version_plan_no"),)
+
+
+class PlanAdjustmentRow(SQLModel, table=True):
+    __tablename__ = "plan_adjustment"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    plan_no: str = Field(
+        sa_column=sa.Column(sa.String(32), sa.ForeignKey("plan.plan_no"), nullable=False, index=True))
+    base_version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    reason: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    proposed: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    requested_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    requested_at: datetime = _ts()
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    decided_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    decided_at: datetime | None = _ts(nullable=True)
+    decision_note: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+
+
+class QuarterQuotaRow(SQLModel, table=True):
+    """年度监督检查计划 quotas: random inspections per unit and quarter, entered by 执法监督科."""
+
+    __tablename__ = "quarter_quota"
+
+    year: int = Field(sa_column=sa.Column(sa.Integer(), primary_key=True))
+    quarter: int = Field(sa_column=sa.Column(sa.Integer(), primary_key=True))
+    department_code: str = Field(
+        sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), primary_key=True))
+    count: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    note: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    updated_at: datetime = _ts()
+
+    __table_args__ = (sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_range"),
+                      sa.CheckConstraint("count >= 0", name="count_not_negative"))

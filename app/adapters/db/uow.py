@@ -22,6 +22,7 @@ from app.adapters.db.repositories.directories import (
     SqlInspectorRepository,
 )
 from app.adapters.db.repositories.outbox import SqlOutboxRepository
+from app.adapters.db.repositories.plans import SqlPlanRepository
 from app.adapters.db.repositories.sync import SqlSyncRepository
 from app.domain.ports import Clock
 
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeyRepository(s, now)
         self.sync = SqlSyncRepository(s, now)
         self.outbox = SqlOutboxRepository(s, now, self.db.dialect)
+        self.plans = SqlPlanRepository(s, now)
         self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
         return self
 

@@ -40,6 +40,10 @@ class Permission(StrEnum):
     USERS_MANAGE = "users:manage"
     AUDIT_READ = "audit:read"
     #: Sync runs, quarantine, outbox and dead letters of the provincial platform.
+    #: Drafting plans and requesting adjustments; approving and publishing them (执法监督科).
+    PLANS_WRITE = "plans:write"
+    PLANS_APPROVE = "plans:approve"
+    COMPLIANCE_READ = "compliance:read"
     PROVINCIAL_READ = "provincial:read"
     PROVINCIAL_OPERATE = "provincial:operate"
 
@@ -50,10 +54,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({_P.USERS_MANAGE, _P.DIRECTORY_READ, _P.PROVINCIAL_READ}),
     Role.SUPERVISOR: frozenset(
         {_P.DIRECTORY_READ, _P.DEPARTMENTS_WRITE, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE,
-         _P.PERSONAL_DATA_READ, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE}
+         _P.PERSONAL_DATA_READ, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE, _P.PLANS_WRITE, _P.PLANS_APPROVE,
+         _P.COMPLIANCE_READ}
     ),
     Role.DEPARTMENT: frozenset(
-        {_P.DIRECTORY_READ, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PERSONAL_DATA_READ}
+        {_P.DIRECTORY_READ, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PERSONAL_DATA_READ,
+         _P.PLANS_WRITE, _P.COMPLIANCE_READ}
     ),
     Role.INSPECTOR: frozenset({_P.DIRECTORY_READ}),
     Role.PARTNER: frozenset({_P.DIRECTORY_READ}),
