@@ -60,6 +60,19 @@ def test_init_migrates_and_loads_the_units_and_the_item_list(invoke: Invoke, db_
     assert "新增单位 18 个，抽查事项 41 项" in result.output
     assert rows(db_file, "SELECT count(*) FROM department") == [(18,)]
     assert rows(db_file, "SELECT count(*) FROM check_item") == [(41,)]
+    assert "新增抽查计划 9 个" in result.output
+    assert rows(db_file, "SELECT count(*), min(status), max(status) FROM plan") == [(9, "published", "published")]
+    assert rows(db_file, "SELECT count(*) FROM plan_task") == [(9,)]
+
+
+def test_load_plans_reads_a_plan_document_and_adds_only_what_is_missing(invoke: Invoke, db_file: Path) -> None:
+    first = invoke("load-plans")
+    again = invoke("load-plans")
+
+    assert first.exit_code == 0, first.output
+    assert "读取抽查计划 9 个，新增 9 个" in first.output
+    assert "读取抽查计划 9 个，新增 0 个" in again.output
+    assert rows(db_file, "SELECT count(*) FROM plan_version") == [(9,)]
 
 
 def test_init_is_idempotent(invoke: Invoke, db_file: Path) -> None:
@@ -69,6 +82,7 @@ def test_init_is_idempotent(invoke: Invoke, db_file: Path) -> None:
 
     assert again.exit_code == 0, again.output
     assert "新增单位 0 个，抽查事项 0 项" in again.output
+    assert "新增抽查计划 0 个" in again.output
     assert rows(db_file, "SELECT count(*) FROM department") == [(18,)]
 
 

@@ -10,7 +10,7 @@ from app.deps import Uow, require
 from app.domain.auth.model import Permission, Principal
 from app.domain.plans import compliance as targets
 from app.domain.plans import service as plans
-from app.domain.plans.model import PlanStatus, QuarterQuota
+from app.domain.plans.model import PlanStatus, QuarterQuota, SamplingMode
 from app.domain.plans.visits import task_visit_items
 from app.routers.errors import problem_responses
 from app.routers.schemas.plans import (
@@ -25,6 +25,7 @@ from app.routers.schemas.plans import (
     PlanVersionOut,
     QuotaIn,
     QuotaOut,
+    TaskQuotaOut,
     VisitItemOut,
     content_of,
 )
@@ -140,6 +141,23 @@ async def visit_items(plan_no: PlanNo, task_no: Annotated[str, Path(min_length=1
     return [VisitItemOut(code=item.code, name=item.name, category=item.category, legal_basis=item.legal_basis,
                          method_label=item.method.label, departments=list(entry.departments))
             for item, entry in await task_visit_items(uow.read(), plan_no, task_no)]
+
+
+@router.get("/plans/{plan_no}/tasks/{task_no}/quota", response_model=TaskQuotaOut,
+            summary="任务本季度的抽查数量（来自年度监督检查计划）", responses=problem_responses(401, 403, 404, 422))
+async def task_quota(plan_no: PlanNo, task_no: Annotated[str, Path(min_length=1, max_length=32)], _: Reader, uow: Uow,
+                     year: Annotated[int, Query(ge=2020, le=2100)],
+                     quarter: Annotated[int, Query(ge=1, le=4)]) -> TaskQuotaOut:
+    task, quota = await plans.task_quota(uow.read(), plan_no, task_no, year, quarter)
+    mode = task.sampling.mode
+    if mode is not SamplingMode.ANNUAL_QUOTA:
+        message = f"本任务{mode.label}抽取，没有固定数量"
+    elif quota is None:
+        message = f"执法监督科尚未录入 {task.lead_department} {year} 年第 {quarter} 季度的抽查数量"
+    else:
+        message = f"{year} 年第 {quarter} 季度应抽查 {quota} 家"
+    return TaskQuotaOut(plan_no=plan_no, task_no=task_no, year=year, quarter=quarter, mode=mode, mode_label=mode.label,
+                        lead_department=task.lead_department, quota=quota, message=message)
 
 
 @router.get("/quotas", response_model=list[QuotaOut], summary="年度监督检查计划规定的各单位季度抽查数量",

@@ -21,6 +21,7 @@ from app.domain.plans.model import (
     PlanStatus,
     PlanVersion,
     QuarterQuota,
+    SamplingMode,
     Task,
 )
 from app.domain.plans.snapshots import content_changes, plan_from, plan_snapshot
@@ -159,7 +160,7 @@ async def advance(uow: UnitOfWork, principal: Principal, plan_no: str, target: P
         if _NEXT.get(current.status) is not target:
             raise Conflict(f"计划处于“{current.status.label}”状态，不能改为“{target.label}”",
                            f"cannot go from {current.status.value} to {target.value}", code="plan.transition_invalid",
-                           details={"status": current.status.value, "target": target.value})
+                           details={"plan_status": current.status.value, "target_status": target.value})
         updated = replace(current, status=target)
         if target is PlanStatus.APPROVED:
             updated.approved_by = principal.username
@@ -325,3 +326,15 @@ async def set_quota(uow: UnitOfWork, principal: Principal, quota: QuarterQuota) 
 async def list_quotas(uow: UnitOfWork, year: int) -> list[QuarterQuota]:
     async with uow:
         return await uow.plans.quotas(year)
+
+
+async def task_quota(uow: UnitOfWork, plan_no: str, task_no: str, year: int, quarter: int) -> tuple[Task, int | None]:
+    """For a task sampled "按照市政府批准的年度监督检查计划中规定的数量": the number its lead unit must inspect in
+    the quarter, as 执法监督科 entered it (``None`` while not entered); other tasks have no fixed quota."""
+    plan = await get_plan(uow, plan_no)
+    task = find_task(plan, task_no)
+    if task.sampling.mode is not SamplingMode.ANNUAL_QUOTA:
+        return task, None
+    async with uow:
+        quota = await uow.plans.quota(year, quarter, task.lead_department)
+    return task, quota.count if quota else None

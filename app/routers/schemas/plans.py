@@ -74,11 +74,14 @@ class TaskIn(In):
     window_end: date
     window_text: str = Field("", max_length=100, description="抽查时间（原文）")
     sampling: SamplingIn
+    lead_text: str = Field("", max_length=200, description="发起科室（原文）")
+    joint_text: str = Field("", max_length=300, description="联合科室/联合部门（原文）")
 
     def domain(self) -> Task:
         return Task(self.task_no, self.name, self.task_type, self.joint_type, self.lead_department,
                     tuple(self.joint_departments), {d: tuple(c) for d, c in self.items.items()}, self.items_text,
-                    self.scope.domain(), self.window_start, self.window_end, self.window_text, self.sampling.domain())
+                    self.scope.domain(), self.window_start, self.window_end, self.window_text, self.sampling.domain(),
+                    self.lead_text, self.joint_text)
 
 
 class PlanContentIn(In):
@@ -272,3 +275,15 @@ class ComplianceOut(Out):
     year: int
     quarter: int | None
     indicators: list[IndicatorOut]
+
+
+class TaskQuotaOut(Out):
+    plan_no: str
+    task_no: str
+    year: int
+    quarter: int
+    mode: SamplingMode
+    mode_label: str
+    lead_department: str
+    quota: int | None = Field(description="本季度应抽查数量（年度监督检查计划规定；未录入为空）")
+    message: str
