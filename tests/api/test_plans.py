@@ -270,3 +270,27 @@ def test_a_task_draws_only_once_its_plan_is_published_and_inside_its_window() ->
     with pytest.raises(Conflict) as unpublished:
         ensure_can_draw(replace(plan, status=PlanStatus.APPROVED), task, date(2026, 7, 15))
     assert unpublished.value.code == "plan.not_published"
+
+
+async def test_publishing_registers_the_bureaus_tasks_with_the_provincial_platform(
+    client: httpx.AsyncClient, container: Container, supervisor: dict[str, str]
+) -> None:
+    await load_2026(container)
+
+    report = await container.jobs.relay()
+
+    assert (report.delivered, report.dead) == (8, 0)  # 秦联2026040 is led by the education bureau, which registers it
+    assert container.http is not None
+    tasks = (await container.http.get("/_sim/pushes", params={"kind": "tasks"})).json()["tasks"]
+    assert sorted(t["taskNo"] for t in tasks) == sorted(
+        [f"20260{n:02d}-00{n}号" for n in range(1, 7)] + ["秦联2026025-秦联025", "秦联2026031-秦联031"])
+    joint = next(t for t in tasks if t["taskNo"] == "秦联2026025-秦联025")["body"]
+    assert joint["jointType"] == "跨部门联合"
+    assert joint["leadDept"] == "秦皇岛市应急管理局非煤矿山安全监督管理科"
+    assert "秦皇岛市水务局" in joint["jointDepts"]
+    assert joint["startDate"] == "2026-07-01"
+
+    await client.post(PLANS, json=draft(), headers=supervisor)
+    await client.post(f"{PLANS}/2026101/approve", headers=supervisor)
+    await client.post(f"{PLANS}/2026101/publish", headers=supervisor)
+    assert (await container.jobs.relay()).delivered == 1

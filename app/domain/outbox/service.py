@@ -124,9 +124,10 @@ async def enqueue(uow: UnitOfWork, message: OutboxMessage) -> OutboxMessage:
     return added
 
 
-def task_message(task: TaskRegistration) -> OutboxMessage:
-    return OutboxMessage(None, "task", task.task_no, PushKind.TASK_REGISTRATION, f"task-{task.task_no}"[:64],
-                         task_payload(task))
+def task_message(task: TaskRegistration, *, version: int = 1) -> OutboxMessage:
+    """The registration of a task (again after each new version of its plan: the platform keeps the latest)."""
+    key = f"task-{task.task_no}" if version == 1 else f"task-{task.task_no}-v{version}"
+    return OutboxMessage(None, "task", task.task_no, PushKind.TASK_REGISTRATION, key[:64], task_payload(task))
 
 
 def draw_message(task_no: str, draw: DrawReport) -> OutboxMessage:

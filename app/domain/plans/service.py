@@ -13,7 +13,9 @@ from typing import Any
 
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
+from app.domain.directories.model import DepartmentKind
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.domain.outbox.service import enqueue, task_message
 from app.domain.plans.model import (
     Adjustment,
     AdjustmentStatus,
@@ -26,6 +28,7 @@ from app.domain.plans.model import (
 )
 from app.domain.plans.snapshots import content_changes, plan_from, plan_snapshot
 from app.domain.ports import UnitOfWork
+from app.domain.provincial.model import TaskRegistration
 
 CST = timezone(timedelta(hours=8))
 #: Plans the public may read.
@@ -79,6 +82,29 @@ async def validate(uow: UnitOfWork, plan: Plan) -> None:
                                    f"{where}.items")
 
 
+async def _register_tasks(uow: UnitOfWork, plan: Plan) -> int:
+    """Queue the registration of the plan's tasks the bureau leads with 冀上双随机, in this transaction (a task a
+    partner department leads is registered by that department)."""
+    queued = 0
+    for task in plan.tasks:
+        lead = await uow.departments.get(task.lead_department)
+        if lead is None or lead.kind is DepartmentKind.PARTNER:
+            continue
+        joint = [d.name for code in task.joint_departments if (d := await uow.departments.get(code)) is not None]
+        items = tuple(dict.fromkeys(code for codes in task.items.values() for code in codes))
+        registration = TaskRegistration(
+            plan.plan_no, plan.name, platform_task_no(plan, task), task.name, task.task_type.label,
+            task.joint_type.label, lead.name, tuple(joint), items, task.window_start, task.window_end)
+        await enqueue(uow, task_message(registration, version=plan.version))
+        queued += 1
+    return queued
+
+
+def platform_task_no(plan: Plan, task: Task) -> str:
+    """The task's number on the platform: task numbers repeat across plans and years, so the plan's goes first."""
+    return f"{plan.plan_no}-{task.task_no}"
+
+
 def _audit(uow: UnitOfWork, action: str, plan_no: str, before: dict[str, Any] | None,
            after: dict[str, Any] | None) -> None:
     uow.audit.record(AuditEvent(action, "plan", plan_no, before, after))
@@ -104,6 +130,7 @@ async def load_seed(uow: UnitOfWork, plans: Iterable[Plan]) -> int:
             snapshot = plan_snapshot(plan)
             await uow.plans.add_version(PlanVersion(plan.plan_no, 1, snapshot, issued, plan.issuing_document, None, {}))
             _audit(uow, "plan.load", plan.plan_no, None, snapshot)
+            await _register_tasks(uow, plan)
             added += 1
         if added:
             await uow.commit()
@@ -168,6 +195,7 @@ async def advance(uow: UnitOfWork, principal: Principal, plan_no: str, target: P
             updated.published_at = uow.now
             await uow.plans.add_version(PlanVersion(plan_no, updated.version, plan_snapshot(updated), uow.now,
                                                     principal.username, None, {}))
+            await _register_tasks(uow, updated)
         await uow.plans.update(updated)
         _audit(uow, f"plan.{target.value}", plan_no, {"status": current.status.value}, {"status": target.value})
         await uow.commit()
@@ -255,6 +283,7 @@ async def publish_adjustment(uow: UnitOfWork, principal: Principal, adjustment_i
                                                 principal.username, adjustment.reason, adjustment.changes))
         adjustment.status = AdjustmentStatus.PUBLISHED
         await uow.plans.update_adjustment(adjustment)
+        await _register_tasks(uow, updated)
         _audit(uow, "plan.adjust", updated.plan_no, plan_snapshot(current), plan_snapshot(updated))
         await uow.commit()
     return updated
