@@ -83,6 +83,10 @@ async def test_a_plan_goes_from_draft_to_archived_one_step_at_a_time(
     public = await client.get("/api/v1/public/plans/2026101")
     assert public.status_code == 200
     assert public.json()["status_label"] == "已归档"
+    trail = (await client.get("/api/v1/audit/records", params={"object_type": "plan", "object_id": "2026101"},
+                              headers=await make_user("auditor", "ZJK"))).json()["items"]
+    assert [r["action"] for r in reversed(trail)] == ["plan.create", "plan.approved", "plan.published",
+                                                       "plan.completed", "plan.archived"]
 
 
 @pytest.mark.parametrize(("changes", "status", "code"), [
