@@ -17,6 +17,7 @@ from app.routers import (
     auth,
     check_items,
     departments,
+    draws,
     enterprises,
     health,
     inspectors,
@@ -38,6 +39,10 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/api/v1/public/plans"),
     ("GET", "/api/v1/public/plans/{plan_no}"),
     ("GET", "/api/v1/public/plans/{plan_no}/history"),
+    ("GET", "/api/v1/public/draws/{draw_id}"),
+    ("GET", "/api/v1/public/draws/{draw_id}/bundle"),
+    ("GET", "/api/v1/public/draws/{draw_id}/self-check"),
+    ("POST", "/api/v1/draws/verify"),
 })
 
 DESCRIPTION = """
@@ -130,7 +135,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         openapi_url="/openapi.json" if docs else None,
     )
     install_error_handlers(app)
-    for module in (health, auth, departments, check_items, enterprises, inspectors, plans, provincial, audit, public):
+    for module in (health, auth, departments, check_items, enterprises, inspectors, plans, draws, provincial, audit,
+                   public):
         app.include_router(module.router)
     # Upload limit plus room for the multipart envelope.
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_upload_bytes + 64 * 1024)

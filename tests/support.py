@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -30,3 +31,16 @@ def make_uscc(n: int) -> str:
         n, r = divmod(n, len(ALPHABET))
         tail = ALPHABET[r] + tail
     return complete_uscc("91130302MA0" + tail)
+
+
+class FixedClock:
+    """A clock the test sets: business dates are Beijing dates, timestamps UTC."""
+
+    def __init__(self, now: datetime) -> None:
+        self.moment = now
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def today(self) -> date:
+        return self.moment.astimezone(timezone(timedelta(hours=8))).date()

@@ -21,6 +21,7 @@ from app.domain.directories.model import (
     EnterpriseVersion,
     Inspector,
 )
+from app.domain.draws.model import Draw, DrawStatus
 from app.domain.outbox.model import MessageStatus, OutboxMessage
 from app.domain.plans.model import Adjustment, Plan, PlanStatus, PlanVersion, QuarterQuota
 from app.domain.provincial.model import (
@@ -129,6 +130,10 @@ class EnterpriseRepository(Protocol):
 class InspectorRepository(Protocol):
     async def get(self, person_id: str, *, for_update: bool = False, include_deleted: bool = False) -> Inspector | None: ...
 
+    async def in_departments(self, codes: Sequence[str]) -> list[Inspector]:
+        """The inspectors of these units, with their declared conflicts."""
+        ...
+
     async def person_id_taken(self, person_id: str) -> bool: ...
 
     async def cert_no_taken(self, cert_no: str, *, other_than: str | None = None) -> bool: ...
@@ -207,6 +212,35 @@ class PlanRepository(Protocol):
     async def quotas(self, year: int) -> list[QuarterQuota]: ...
 
 
+class DrawRepository(Protocol):
+    async def add(self, draw: Draw, *, inputs: bytes, salt: str) -> None: ...
+
+    async def get(self, draw_id: str, *, for_update: bool = False) -> Draw | None: ...
+
+    async def update(self, draw: Draw) -> None: ...
+
+    async def inputs(self, draw_id: str) -> bytes:
+        """The frozen inputs (canonical JSON) as prepared."""
+        ...
+
+    async def salt(self, draw_id: str) -> str: ...
+
+    async def store_bundle(self, draw_id: str, bundle: bytes) -> None: ...
+
+    async def bundle(self, draw_id: str) -> bytes | None: ...
+
+    async def for_task(self, plan_no: str, task_no: str) -> list[Draw]: ...
+
+    async def find(self, *, statuses: Sequence[DrawStatus]) -> list[Draw]: ...
+
+    def frame_candidates(
+        self, *, industries: Sequence[str], counties: Sequence[str], tags: Sequence[str], classes: Sequence[str],
+        batch: int = 50_000,
+    ) -> AsyncIterator[list[tuple[str, str, str, str | None, str]]]:
+        """(uscc, industry, county, credit class, status) of the directory's enterprises in scope, in batches."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit()`` is called inside the ``async with``."""
 
@@ -219,6 +253,7 @@ class UnitOfWork(Protocol):
     sync: SyncRepository
     outbox: OutboxRepository
     plans: PlanRepository
+    draws: DrawRepository
     audit: AuditLog
     #: The transaction's time, taken from the clock when it begins.
     now: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
@@ -47,7 +48,7 @@ async def list_plans(_: Reader, uow: Uow, year: Year = None) -> list[PlanOut]:
              responses=problem_responses(401, 403, 409, 422))
 async def create_plan(body: PlanIn, principal: Writer, uow: Uow, response: Response) -> PlanOut:
     plan = await plans.create_plan(uow.write(), principal, body.domain())
-    response.headers["Location"] = f"/api/v1/plans/{plan.plan_no}"
+    response.headers["Location"] = f"/api/v1/plans/{quote(plan.plan_no)}"
     return PlanOut.of(plan)
 
 

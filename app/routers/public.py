@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from app.deps import ContainerDep, PublicUow
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
+from app.domain.draws import service as draws
 from app.domain.plans import service as plans
 from app.routers.errors import problem_responses
 from app.routers.schemas.directories import PublicCheckItemOut, PublicItemListOut
@@ -69,3 +70,34 @@ async def published_history(plan_no: PublicPlanNo, uow: PublicUow) -> PlanHistor
     versions, adjustments = await plans.plan_history(uow.read(), plan_no, public=True)
     return PlanHistoryOut(plan_no=plan_no, versions=[PlanVersionOut.of(v) for v in versions],
                           adjustments=[AdjustmentOut.of(a, public=True) for a in adjustments])
+
+
+PublicDrawId = Annotated[str, Path(min_length=3, max_length=96, description="抽取编号")]
+
+
+@router.get("/draws/{draw_id}", summary="抽取公示：承诺值、结果哈希与各组数量（公开后另附完整记录）",
+            responses=problem_responses(404))
+async def public_draw(draw_id: PublicDrawId, uow: PublicUow) -> dict[str, Any]:
+    seen = await draws.view(uow.read(), None, draw_id)
+    draw = seen.draw
+    return {"draw_id": draw.draw_id, "plan_no": draw.plan_no, "task_no": draw.task_no, "status": draw.status.value,
+            "status_label": draw.status.label, "system_seed": draw.system_seed,
+            "system_seed_notice": "随机种子由系统生成，仅用于测试和演示" if draw.system_seed else None,
+            "commitments": draw.commitments, "allocation": draw.allocation, "counts": draw.counts,
+            "seed": draw.seed, "seed_source": draw.seed_source, "result_hash": draw.result_hash,
+            "replaces": draw.replaces, "void_reason": draw.void_reason, "voided_at": draw.voided_at,
+            "summary": seen.public, "bundle": seen.bundle}
+
+
+@router.get("/draws/{draw_id}/bundle", summary="完整抽取记录（CN-INSPECT/v1 规范 JSON，公开后可下载核验）",
+            responses=problem_responses(404, 409))
+async def public_draw_bundle(draw_id: PublicDrawId, uow: PublicUow) -> Response:
+    return Response(await draws.public_bundle(uow.read(), draw_id), media_type="application/json")
+
+
+@router.get("/draws/{draw_id}/self-check", summary="企业自查：本企业的签号、所在组阈值、是否抽中及原因",
+            responses=problem_responses(404, 409, 422))
+async def self_check(draw_id: PublicDrawId, uow: PublicUow,
+                     uscc: Annotated[str, Query(min_length=18, max_length=18, description="统一社会信用代码")],
+                     ) -> dict[str, Any]:
+    return await draws.public_self_check(uow.read(), draw_id, uscc.upper())

@@ -74,7 +74,8 @@ async def test_login_returns_a_jwt_usable_on_me(
         "auth_method": "password",
         "permissions": sorted(["directory:read", "departments:write", "items:write", "enterprises:write",
                                "inspectors:write", "personal_data:read", "provincial:read",
-                               "provincial:operate", "plans:write", "plans:approve", "compliance:read"]),
+                               "provincial:operate", "plans:write", "plans:approve", "compliance:read",
+                               "draws:run"]),
     }
 
 

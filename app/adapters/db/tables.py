@@ -383,3 +383,43 @@ class QuarterQuotaRow(SQLModel, table=True):
 
     __table_args__ = (sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_range"),
                       sa.CheckConstraint("count >= 0", name="count_not_negative"))
+
+
+class DrawRow(SQLModel, table=True):
+    """A draw (抽取). ``inputs`` (the frozen frame, roster and exclusions) and ``bundle`` are zlib-compressed
+    canonical JSON; the salt stays here, secret, until the reveal."""
+
+    __tablename__ = "draw"
+
+    draw_id: str = Field(sa_column=sa.Column(sa.String(96), primary_key=True))
+    plan_no: str = Field(sa_column=sa.Column(sa.String(32), sa.ForeignKey("plan.plan_no"), nullable=False))
+    task_no: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    sequence: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    commitments: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    allocation: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    inputs: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    salt: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    seed: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    seed_source: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(Json, nullable=True))
+    bundle: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary(), nullable=True))
+    result_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    prepared_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    prepared_at: datetime = _ts()
+    seeded_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    executed_at: datetime | None = _ts(nullable=True)
+    revealed_at: datetime | None = _ts(nullable=True)
+    revealed_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    replaces: str | None = Field(default=None, sa_column=sa.Column(sa.String(96), nullable=True))
+    void_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    void_requested_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    voided_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    voided_at: datetime | None = _ts(nullable=True)
+    changes: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+
+    __table_args__ = (
+        sa.UniqueConstraint("plan_no", "task_no", "sequence", name="uq_draw_plan_no"),
+        sa.Index("ix_draw_task", "plan_no", "task_no"),
+    )

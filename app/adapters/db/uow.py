@@ -21,6 +21,7 @@ from app.adapters.db.repositories.directories import (
     SqlEnterpriseRepository,
     SqlInspectorRepository,
 )
+from app.adapters.db.repositories.draws import SqlDrawRepository
 from app.adapters.db.repositories.outbox import SqlOutboxRepository
 from app.adapters.db.repositories.plans import SqlPlanRepository
 from app.adapters.db.repositories.sync import SqlSyncRepository
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.sync = SqlSyncRepository(s, now)
         self.outbox = SqlOutboxRepository(s, now, self.db.dialect)
         self.plans = SqlPlanRepository(s, now)
+        self.draws = SqlDrawRepository(s, now)
         self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
         return self
 

@@ -44,6 +44,8 @@ class Permission(StrEnum):
     PLANS_WRITE = "plans:write"
     PLANS_APPROVE = "plans:approve"
     COMPLIANCE_READ = "compliance:read"
+    #: Preparing, seeding, executing and revealing draws of one's own tasks.
+    DRAWS_RUN = "draws:run"
     PROVINCIAL_READ = "provincial:read"
     PROVINCIAL_OPERATE = "provincial:operate"
 
@@ -55,11 +57,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(
         {_P.DIRECTORY_READ, _P.DEPARTMENTS_WRITE, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE,
          _P.PERSONAL_DATA_READ, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE, _P.PLANS_WRITE, _P.PLANS_APPROVE,
-         _P.COMPLIANCE_READ}
+         _P.COMPLIANCE_READ, _P.DRAWS_RUN}
     ),
     Role.DEPARTMENT: frozenset(
         {_P.DIRECTORY_READ, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PERSONAL_DATA_READ,
-         _P.PLANS_WRITE, _P.COMPLIANCE_READ}
+         _P.PLANS_WRITE, _P.COMPLIANCE_READ, _P.DRAWS_RUN}
     ),
     Role.INSPECTOR: frozenset({_P.DIRECTORY_READ}),
     Role.PARTNER: frozenset({_P.DIRECTORY_READ}),

@@ -8,17 +8,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta, timezone
 from typing import Any
 
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import Department, DepartmentKind
 from app.domain.directories.reference import INDUSTRIES
+from app.domain.draws.model import DEFAULT_RATES_BP, DrawStatus
+from app.domain.draws.stats import CLASSIFIED_SHARE_TARGET, inclusion_by_class, uses_classification
 from app.domain.plans.model import JointType, Plan, Task
 from app.domain.plans.service import PUBLIC_STATUSES
 from app.domain.ports import UnitOfWork
 
+CST = timezone(timedelta(hours=8))
 INTERNAL_JOINT_PER_QUARTER = 2
 ENTERPRISES_PER_INDUSTRY = 3
 
@@ -94,9 +98,38 @@ def compliance(plans: list[Plan], departments: list[Department], year: int, quar
             *enterprises_per_industry(plans, bureau, year, quarter)]
 
 
+def draw_indicators(draws: list[tuple[str, dict[str, Any]]], period: str) -> list[Indicator]:
+    """From the bundles of the period's executed draws: the credit-classified share and each class's inclusion."""
+    if not draws:
+        return [Indicator("credit_classified_share", "信用分类抽查占比", 0.0, CLASSIFIED_SHARE_TARGET, False, None, period,
+                          {"draws": 0})]
+    classified = [draw_id for draw_id, bundle in draws if uses_classification(bundle["params"])]
+    share = len(classified) / len(draws)
+    out = [Indicator("credit_classified_share", "信用分类抽查占比", round(share, 4), CLASSIFIED_SHARE_TARGET,
+                     share >= CLASSIFIED_SHARE_TARGET, None, period,
+                     {"draws": len(draws), "classified": len(classified),
+                      "unclassified": [d for d, _ in draws if d not in classified]})]
+    for inclusion in inclusion_by_class([bundle for _, bundle in draws]):
+        target = DEFAULT_RATES_BP[inclusion.risk_class] / 10000
+        out.append(Indicator("class_inclusion_rate", f"信用风险分类 {inclusion.risk_class} 类实际抽取比例",
+                             round(inclusion.rate, 4), target, inclusion.rate >= target, None, period,
+                             {"frame": inclusion.frame, "selected": inclusion.selected,
+                              "basis": "默认抽取比例（计划可另行规定）"}))
+    return out
+
+
 async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int | None) -> list[Indicator]:
     principal.require(Permission.COMPLIANCE_READ)
+    period = f"{year}" if quarter is None else f"{year}Q{quarter}"
+    executed: list[tuple[str, dict[str, Any]]] = []
     async with uow:
         plans = await uow.plans.find(year=year)
         departments = await uow.departments.list()
-    return compliance(plans, departments, year, quarter)
+        for draw in await uow.draws.find(statuses=(DrawStatus.EXECUTED, DrawStatus.REVEALED)):
+            day = draw.executed_at.astimezone(CST).date() if draw.executed_at else None
+            if day is None or day.year != year or (quarter is not None and quarter_of(day) != quarter):
+                continue
+            raw = await uow.draws.bundle(draw.draw_id)
+            if raw is not None:
+                executed.append((draw.draw_id, json.loads(raw)))
+    return [*compliance(plans, departments, year, quarter), *draw_indicators(executed, period)]

@@ -218,6 +218,17 @@ class SqlInspectorRepository:
         conflicts = await self.session.execute(sa.select(PC).where(PC.c.person_id == person_id).order_by(PC.c.id))
         return self.to_domain(row, [self.conflict_from_row(c) for c in conflicts])
 
+    async def in_departments(self, codes: Sequence[str]) -> list[Inspector]:
+        """The directory's inspectors of these units (removed ones left out), with their declared conflicts."""
+        rows = (await self.session.execute(sa.select(P).where(P.c.department_code.in_(list(codes)),
+                                                              P.c.deleted_at.is_(None)).order_by(P.c.person_id))).all()
+        conflicts: dict[str, list[Conflict]] = {r.person_id: [] for r in rows}
+        if rows:
+            for c in await self.session.execute(sa.select(PC).where(PC.c.person_id.in_(list(conflicts)))
+                                                .order_by(PC.c.id)):
+                conflicts[c.person_id].append(self.conflict_from_row(c))
+        return [self.to_domain(r, conflicts[r.person_id]) for r in rows]
+
     async def person_id_taken(self, person_id: str) -> bool:
         return (await self.session.execute(sa.select(P.c.person_id).where(P.c.person_id == person_id))).first() is not None
 

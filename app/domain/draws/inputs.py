@@ -1,0 +1,127 @@
+"""Freezing a draw's inputs from the directories: the frame (with each left-out enterprise and why), the roster
+and the enterprise–inspector exclusions, and the parameters from the task's sampling rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.domain.directories.model import EnterpriseStatus, InspectorStatus
+from app.domain.draws.model import DEFAULT_OVERALL_MIN_BP, DEFAULT_RATES_BP, FrameExclusion
+from app.domain.errors import Conflict
+from app.domain.plans.model import Plan, SamplingMode, Task
+from app.domain.ports import UnitOfWork
+
+#: Weights per class for a fixed number of inspections (the annual supervision plan's quota): riskier enterprises
+#: hold more tickets, so a fixed count still follows the credit-risk classification.
+DEFAULT_WEIGHTS: dict[str, int] = {"A": 1, "B": 2, "C": 4, "D": 8, "U": 2}
+ALGORITHM = "CN-INSPECT/v1"
+_CLOSED = {EnterpriseStatus.DEREGISTERED.value: "已注销", EnterpriseStatus.REVOKED.value: "已吊销",
+           EnterpriseStatus.SUSPENDED.value: "停业"}
+
+
+@dataclass(slots=True)
+class DrawInputs:
+    frame: list[tuple[str, str, str, str, int]]
+    frame_excluded: list[FrameExclusion]
+    roster: list[tuple[str, str]]
+    exclusions: list[tuple[str, str, str]]
+    params: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"frame": [list(r) for r in self.frame], "roster": [list(r) for r in self.roster],
+                "exclusions": [list(e) for e in self.exclusions],
+                "frame_excluded": [[e.uscc, e.reason] for e in self.frame_excluded], "params": self.params}
+
+
+def ceil_bp(bp: int, n: int) -> int:
+    return (bp * n + 9999) // 10000
+
+
+def smallest_bp_for(count: int, n: int) -> int:
+    """The smallest basis-point share of ``n`` whose ceiling reaches ``count`` (10,000 when it cannot)."""
+    if n == 0 or count >= n:
+        return 10000
+    bp = max(0, (count * 10000 - 9999 + n - 1) // n)
+    while ceil_bp(bp, n) < count:
+        bp += 1
+    return min(bp, 10000)
+
+
+def params_for(task: Task, frame_size: int, quota: int | None) -> dict[str, Any]:
+    """The draw's parameters (DRAW_SPEC.md) from the task's sampling rule, with the documented defaults."""
+    rule = task.sampling
+    overall = round(rule.min_ratio * 10000) if rule.min_ratio is not None else DEFAULT_OVERALL_MIN_BP
+    base: dict[str, Any] = {"algorithm": ALGORITHM, "industry_min": rule.min_per_industry or 0,
+                            "team_depts": list(rule.team_departments or task.departments[:1]),
+                            "team_size": rule.team_size, "load_slack": 1}
+    if rule.mode is SamplingMode.ANNUAL_QUOTA:
+        if quota is None:
+            raise Conflict("执法监督科尚未录入本季度的抽查数量（年度监督检查计划），不能抽取",
+                           "the quarter's quota from the annual supervision plan is not entered", code="draw.quota_missing")
+        weights = {**DEFAULT_WEIGHTS, **{k: int(v) for k, v in rule.class_rates.items()}}
+        return {**base, "mode": "weight", "rates_bp": None, "weights": dict(weights),
+                "overall_min_bp": smallest_bp_for(quota, frame_size)}
+    if rule.mode is SamplingMode.RATIO:
+        flat = dict.fromkeys(DEFAULT_RATES_BP, overall)
+        return {**base, "mode": "rate", "rates_bp": flat, "weights": None, "overall_min_bp": overall}
+    rates = {k: round(v * 10000) for k, v in rule.class_rates.items()} or dict(DEFAULT_RATES_BP)
+    return {**base, "mode": "rate", "rates_bp": {**DEFAULT_RATES_BP, **rates}, "weights": None,
+            "overall_min_bp": overall}
+
+
+async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], weights: dict[str, int] | None
+                    ) -> tuple[list[tuple[str, str, str, str, int]], list[FrameExclusion]]:
+    """The enterprises in the task's scope; closed ones and ones another overlapping draw already took (merge
+    into that visit instead) are listed with their reason, not drawn."""
+    frame: list[tuple[str, str, str, str, int]] = []
+    excluded: list[FrameExclusion] = []
+    scope = task.scope
+    async for batch in uow.draws.frame_candidates(industries=scope.industries, counties=scope.counties,
+                                                  tags=scope.tags, classes=scope.credit_classes):
+        for uscc, industry, county, credit_class, status in batch:
+            if status in _CLOSED:
+                excluded.append(FrameExclusion(uscc, f"经营状态为{_CLOSED[status]}"))
+            elif uscc in taken:
+                excluded.append(FrameExclusion(uscc, f"已被时间重叠的同行业任务抽中（{taken[uscc]}），合并检查"))
+            else:
+                risk = credit_class or "U"
+                frame.append((uscc, industry, county, risk, weights.get(risk, 1) if weights else 1))
+    return frame, excluded
+
+
+async def roster_for(uow: UnitOfWork, task: Task, team_depts: Iterable[str], frame_usccs: set[str],
+                     rotation: dict[str, set[str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Certified, on-duty inspectors of the team units for the whole window; pair exclusions: declared
+    conflicts during the window and rotation (who inspected the enterprise in its last random inspection)."""
+    roster: list[tuple[str, str]] = []
+    pairs: dict[tuple[str, str], str] = {}
+    for inspector in await uow.inspectors.in_departments(list(team_depts)):
+        if inspector.status is not InspectorStatus.ON_DUTY or inspector.cert_expiry < task.window_end:
+            continue
+        roster.append((inspector.person_id, inspector.department_code))
+        for conflict in inspector.conflicts:
+            if conflict.uscc in frame_usccs and _overlaps(conflict.from_date, conflict.to_date, task):
+                pairs[(conflict.uscc, inspector.person_id)] = f"申报利害关系：{conflict.reason}"
+    people = {p for p, _ in roster}
+    for uscc, inspectors in rotation.items():
+        if uscc in frame_usccs:
+            for person in inspectors & people:
+                pairs.setdefault((uscc, person), "轮换：上次随机抽查已检查该企业")
+    return roster, [(u, p, reason) for (u, p), reason in sorted(pairs.items())]
+
+
+def _overlaps(start: date, end: date | None, task: Task) -> bool:
+    return start <= task.window_end and (end is None or end >= task.window_start)
+
+
+def overlapping(plan: Plan, task: Task, other_plan: Plan, other: Task) -> bool:
+    """Another task whose window overlaps this one's and whose industries meet it (能合并的不得重复检查)."""
+    if (other_plan.plan_no, other.task_no) == (plan.plan_no, task.task_no):
+        return False
+    windows = other.window_start <= task.window_end and other.window_end >= task.window_start
+    industries = not task.scope.industries or not other.scope.industries or bool(
+        set(task.scope.industries) & set(other.scope.industries))
+    return windows and industries

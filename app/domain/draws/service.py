@@ -1,0 +1,309 @@
+"""The draw as a process, with its rules: prepare → seed → execute → reveal; never edited, never re-run.
+
+Before the reveal only the task's units (and 执法监督科) see who was drawn – inspections are unannounced – while the
+public sees the commitments, the result hash and the counts. Voiding a draw needs a reason and the approval of
+执法监督科 (not the person who asked); it is public, and the next draw of the task names the one it replaces.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from app.domain.audit.model import AuditEvent
+from app.domain.auth.model import Permission, Principal
+from app.domain.directories.model import CreditClass
+from app.domain.draws import engine
+from app.domain.draws.inputs import DrawInputs, frame_for, overlapping, params_for, roster_for
+from app.domain.draws.model import Draw, DrawStatus, SeedKind
+from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.domain.outbox.service import draw_message, enqueue
+from app.domain.plans.compliance import quarter_of
+from app.domain.plans.model import Plan, SamplingMode, Task
+from app.domain.plans.service import ensure_can_draw, find_task, get_plan, platform_task_no
+from app.domain.ports import UnitOfWork
+from app.domain.provincial.model import DrawReport, DrawTarget, DrawTeam, TeamMember
+
+CST = timezone(timedelta(hours=8))
+SEED_DIGITS = re.compile(r"\d")
+MIN_SEED_DIGITS = 20
+_LIVE = (DrawStatus.PREPARED, DrawStatus.SEEDED, DrawStatus.EXECUTED, DrawStatus.REVEALED)
+
+
+def draw_not_found(draw_id: str) -> NotFound:
+    return NotFound(f"抽取记录“{draw_id}”不存在", f"draw '{draw_id}' not found", code="draw.not_found")
+
+
+def _state(draw: Draw, *expected: DrawStatus) -> None:
+    if draw.status not in expected:
+        raise Conflict(f"抽取记录处于“{draw.status.label}”状态，不能进行此操作", f"draw is {draw.status.value}",
+                       code="draw.state_invalid", details={"draw_status": draw.status.value})
+
+
+def task_units(task: Task) -> tuple[str, ...]:
+    return (*task.departments, *task.sampling.team_departments)
+
+
+def sees_selection(principal: Principal | None, task: Task) -> bool:
+    """Who may learn who was drawn before the reveal: the task's own units and the bureau-wide roles."""
+    if principal is None:
+        return False
+    try:
+        for unit in task_units(task):
+            try:
+                principal.require_department(unit)
+                return True
+            except PermissionDenied:
+                continue
+    except PermissionDenied:
+        return False
+    return False
+
+
+def _require_task_unit(principal: Principal, task: Task) -> None:
+    principal.require(Permission.DRAWS_RUN)
+    if not sees_selection(principal, task):
+        raise PermissionDenied("只有参加该任务的单位可以组织抽取", "only the task's units run its draws",
+                               code="draw.foreign_task")
+
+
+async def _locate(uow: UnitOfWork, draw_id: str, *, for_update: bool = False) -> Draw:
+    draw = await uow.draws.get(draw_id, for_update=for_update)
+    if draw is None:
+        raise draw_not_found(draw_id)
+    return draw
+
+
+async def _task_of(uow: UnitOfWork, draw: Draw) -> tuple[Plan, Task]:
+    plan = await uow.plans.get(draw.plan_no)
+    if plan is None:
+        raise draw_not_found(draw.draw_id)
+    return plan, find_task(plan, draw.task_no)
+
+
+async def _taken_by_overlapping(uow: UnitOfWork, plan: Plan, task: Task) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Enterprises other overlapping tasks already drew (merged visits), and who inspected each enterprise in its
+    most recent random inspection (rotation)."""
+    taken: dict[str, str] = {}
+    rotation: dict[str, set[str]] = {}
+    for draw in await uow.draws.find(statuses=(DrawStatus.EXECUTED, DrawStatus.REVEALED)):
+        other_plan = await uow.plans.get(draw.plan_no)
+        if other_plan is None:
+            continue
+        other = find_task(other_plan, draw.task_no)
+        bundle = await uow.draws.bundle(draw.draw_id)
+        if bundle is None:
+            continue
+        content = json.loads(bundle)
+        if overlapping(plan, task, other_plan, other):
+            for row in content["selected"]:
+                taken.setdefault(row["uscc"], draw.draw_id)
+        for team in content["teams"]:
+            rotation[team["uscc"]] = {m["person_id"] for m in team["members"]}
+    return taken, rotation
+
+
+async def prepare(uow: UnitOfWork, principal: Principal, plan_no: str, task_no: str, *, today: date, salt: str,
+                  replaces: str | None = None) -> Draw:
+    """Freeze the frame, roster and exclusions and publish the commitments (the seed does not exist yet)."""
+    plan = await get_plan(uow, plan_no)
+    task = find_task(plan, task_no)
+    _require_task_unit(principal, task)
+    ensure_can_draw(plan, task, today)
+    async with uow:
+        previous = await uow.draws.for_task(plan_no, task_no)
+        open_draws = [d for d in previous if d.status in (DrawStatus.PREPARED, DrawStatus.SEEDED)]
+        if open_draws:
+            raise Conflict(f"该任务已有进行中的抽取（{open_draws[0].draw_id}）", "the task has a draw in progress",
+                           code="draw.in_progress", details={"draw_id": open_draws[0].draw_id})
+        if replaces is not None:
+            voided = next((d for d in previous if d.draw_id == replaces), None)
+            if voided is None or voided.status is not DrawStatus.VOIDED:
+                raise Conflict("只能替代本任务已作废的抽取", "a new draw replaces only a voided draw of the task",
+                               code="draw.replaces_invalid")
+        quota = None
+        if task.sampling.mode is SamplingMode.ANNUAL_QUOTA:
+            entered = await uow.plans.quota(today.year, quarter_of(today), task.lead_department)
+            quota = entered.count if entered else None
+        taken, rotation = await _taken_by_overlapping(uow, plan, task)
+        weights_hint = params_for(task, 1, quota if quota is not None else 1)
+        frame, excluded = await frame_for(uow, task, taken, weights_hint.get("weights"))
+        if not frame:
+            raise Conflict("抽查对象范围内没有可抽取的企业", "the frame is empty", code="draw.frame_empty",
+                           details={"excluded": len(excluded)})
+        params = params_for(task, len(frame), quota)
+        roster, pairs = await roster_for(uow, task, params["team_depts"], {r[0] for r in frame}, rotation)
+        inputs = DrawInputs(frame, excluded, roster, pairs, params)
+        sequence = len(previous) + 1
+        draw_id = f"{platform_task_no(plan, task)}-D{sequence}"
+        commitments = engine.commitments(inputs, salt)
+        draw = Draw(draw_id, plan_no, task_no, sequence, DrawStatus.PREPARED, params, commitments,
+                    engine.allocation(inputs), {"frame": len(frame), "roster": len(roster), "exclusions": len(pairs),
+                                                "frame_excluded": len(excluded)}, principal.username, replaces=replaces)
+        await uow.draws.add(draw, inputs=engine.canonical(inputs.as_json()), salt=salt)
+        uow.audit.record(AuditEvent("draw.prepare", "draw", draw_id, None, {
+            "commitments": commitments, "counts": draw.counts, "params": params, "replaces": replaces}))
+        await uow.commit()
+    return draw
+
+
+def _ceremony_seed(seed: str, witnesses: list[str]) -> None:
+    if len(SEED_DIGITS.findall(seed)) < MIN_SEED_DIGITS or not seed.strip().isdigit():
+        raise InvalidInput(f"公开摇号的随机种子须为至少 {MIN_SEED_DIGITS} 位十进制数字", "a ceremony seed is at least 20 digits",
+                           code="draw.seed_too_short", details={"field": "seed"})
+    if not [w for w in witnesses if w.strip()]:
+        raise InvalidInput("公开摇号须登记见证人（如纪检人员、企业代表）", "a ceremony needs witnesses",
+                           code="draw.witnesses_missing", details={"field": "witnesses"})
+
+
+async def enter_seed(uow: UnitOfWork, principal: Principal, draw_id: str, *, seed: str, kind: SeedKind,
+                     witnesses: list[str], now: datetime, allow_system: bool) -> Draw:
+    async with uow:
+        draw = await _locate(uow, draw_id, for_update=True)
+        _plan, task = await _task_of(uow, draw)
+        _require_task_unit(principal, task)
+        _state(draw, DrawStatus.PREPARED)
+        if kind is SeedKind.PUBLIC_CEREMONY:
+            _ceremony_seed(seed, witnesses)
+        elif not allow_system:
+            raise Conflict("系统生成的随机种子仅用于测试和演示，正式抽取须公开摇号", "system seeds are for tests and demos only",
+                           code="draw.system_seed_refused")
+        elif not seed.strip():
+            raise InvalidInput("随机种子不能为空", "seed is empty", code="draw.seed_empty", details={"field": "seed"})
+        draw.seed = seed
+        draw.seed_source = {"kind": kind.value, "witnesses": [w.strip() for w in witnesses if w.strip()],
+                            "entered_at": now.astimezone(CST).isoformat(timespec="seconds")}
+        draw.seeded_by, draw.status = principal.username, DrawStatus.SEEDED
+        await uow.draws.update(draw)
+        uow.audit.record(AuditEvent("draw.seed", "draw", draw_id, {"status": "prepared"},
+                                    {"status": "seeded", "seed": seed, "seed_source": draw.seed_source}))
+        await uow.commit()
+    return draw
+
+
+async def execute(uow: UnitOfWork, principal: Principal, draw_id: str) -> Draw:
+    """Compute the draw, store its immutable bundle and publish the result hash; queue the report to the platform."""
+    async with uow:
+        draw = await _locate(uow, draw_id, for_update=True)
+        plan, task = await _task_of(uow, draw)
+        _require_task_unit(principal, task)
+        _state(draw, DrawStatus.SEEDED)
+        assert draw.seed is not None
+        assert draw.seed_source is not None
+        inputs = json.loads(await uow.draws.inputs(draw_id))
+        bundle = engine.run(draw_id, draw.seed, draw.seed_source, await uow.draws.salt(draw_id), inputs)
+        await uow.draws.store_bundle(draw_id, engine.canonical(bundle))
+        draw.result_hash, draw.status, draw.executed_at = bundle["result_hash"], DrawStatus.EXECUTED, uow.now
+        draw.counts = {**draw.counts, **engine.counts(bundle)}
+        await uow.draws.update(draw)
+        await enqueue(uow, draw_message(platform_task_no(plan, task), _report(draw, bundle, uow.now)))
+        uow.audit.record(AuditEvent("draw.execute", "draw", draw_id, {"status": "seeded"},
+                                    {"status": "executed", "result_hash": draw.result_hash, "counts": draw.counts}))
+        await uow.commit()
+    return draw
+
+
+def _report(draw: Draw, bundle: dict[str, Any], at: datetime) -> DrawReport:
+    classes = {row[0]: row[3] for row in bundle["frame"]}
+    targets = tuple(DrawTarget(s["uscc"], CreditClass(classes[s["uscc"]]) if classes[s["uscc"]] != "U" else None,
+                               s["cell"]) for s in bundle["selected"])
+    teams = tuple(DrawTeam(t["uscc"], tuple(TeamMember(m["person_id"], m["role"] == "组长") for m in t["members"]))
+                  for t in bundle["teams"])
+    return DrawReport(draw.draw_id, draw.seed or "", bundle["algorithm"], draw.commitments["frame_hash"], at, targets,
+                      teams)
+
+
+async def reveal(uow: UnitOfWork, principal: Principal, draw_id: str, *, today: date) -> Draw:
+    """Publish the salt and the whole bundle: after the task window, or earlier on 执法监督科's decision."""
+    async with uow:
+        draw = await _locate(uow, draw_id, for_update=True)
+        _plan, task = await _task_of(uow, draw)
+        _state(draw, DrawStatus.EXECUTED)
+        if today <= task.window_end:
+            principal.require(Permission.PLANS_APPROVE)
+        else:
+            _require_task_unit(principal, task)
+        draw.status, draw.revealed_at, draw.revealed_by = DrawStatus.REVEALED, uow.now, principal.username
+        await uow.draws.update(draw)
+        uow.audit.record(AuditEvent("draw.reveal", "draw", draw_id, {"status": "executed"},
+                                    {"status": "revealed", "before_window_end": today <= task.window_end}))
+        await uow.commit()
+    return draw
+
+
+async def request_void(uow: UnitOfWork, principal: Principal, draw_id: str, reason: str) -> Draw:
+    if len(reason.strip()) < 4:
+        raise InvalidInput("作废抽取须说明理由", "voiding needs a reason", code="draw.void_reason_missing",
+                           details={"field": "reason"})
+    async with uow:
+        draw = await _locate(uow, draw_id, for_update=True)
+        _plan, task = await _task_of(uow, draw)
+        _require_task_unit(principal, task)
+        _state(draw, *_LIVE)
+        if draw.void_requested_by:
+            raise Conflict("已提出作废申请，等待审批", "a void request is pending", code="draw.void_pending")
+        draw.void_reason, draw.void_requested_by = reason.strip(), principal.username
+        await uow.draws.update(draw)
+        uow.audit.record(AuditEvent("draw.void_request", "draw", draw_id, None, {"reason": draw.void_reason}))
+        await uow.commit()
+    return draw
+
+
+async def approve_void(uow: UnitOfWork, principal: Principal, draw_id: str) -> Draw:
+    principal.require(Permission.PLANS_APPROVE)
+    async with uow:
+        draw = await _locate(uow, draw_id, for_update=True)
+        _state(draw, *_LIVE)
+        if not draw.void_requested_by:
+            raise Conflict("没有待审批的作废申请", "no void request to approve", code="draw.void_not_requested")
+        if draw.void_requested_by == principal.username:
+            raise PermissionDenied("不能审批自己提出的作废申请", "one cannot approve one's own void request",
+                                   code="draw.self_approval")
+        before = draw.status.value
+        draw.status, draw.voided_by, draw.voided_at = DrawStatus.VOIDED, principal.username, uow.now
+        await uow.draws.update(draw)
+        uow.audit.record(AuditEvent("draw.void", "draw", draw_id, {"status": before},
+                                    {"status": "voided", "reason": draw.void_reason}))
+        await uow.commit()
+    return draw
+
+
+@dataclass(frozen=True, slots=True)
+class DrawView:
+    draw: Draw
+    task: Task
+    #: The whole bundle when the caller may see it (task units, or anyone after the reveal).
+    bundle: dict[str, Any] | None
+    public: dict[str, Any]
+
+
+async def view(uow: UnitOfWork, principal: Principal | None, draw_id: str) -> DrawView:
+    async with uow:
+        draw = await _locate(uow, draw_id)
+        _plan, task = await _task_of(uow, draw)
+        raw = await uow.draws.bundle(draw_id)
+    bundle = json.loads(raw) if raw else None
+    public = engine.public(bundle) if bundle else {}
+    visible = bundle if bundle and (draw.status is DrawStatus.REVEALED or sees_selection(principal, task)) else None
+    if visible is not None and draw.status is not DrawStatus.REVEALED:
+        visible = {**visible, "salt": None}  # the salt stays sealed until the reveal, even for the task's units
+    return DrawView(draw, task, visible, public)
+
+
+async def public_bundle(uow: UnitOfWork, draw_id: str) -> bytes:
+    async with uow:
+        draw = await _locate(uow, draw_id)
+        if draw.status is not DrawStatus.REVEALED:
+            raise Conflict("抽取结果将在检查时间结束后公开", "the bundle is published after the inspection window",
+                           code="draw.not_revealed")
+        raw = await uow.draws.bundle(draw_id)
+    assert raw is not None
+    return raw
+
+
+async def public_self_check(uow: UnitOfWork, draw_id: str, uscc: str) -> dict[str, Any]:
+    raw = await public_bundle(uow, draw_id)
+    return engine.check_enterprise(json.loads(raw), uscc)

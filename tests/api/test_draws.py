@@ -1,0 +1,179 @@
+"""The draw as a process over HTTP, against directories synced from the embedded simulator."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from app.deps import Container
+from app.domain.draws.model import DrawStatus
+from tests.api.test_plans import load_2026
+from tests.api.test_sync import run_sync
+from tests.support import FixedClock, MakeUser, assert_problem
+
+TASK = "/api/v1/plans/2026001/tasks/001号/draws"
+CEREMONY = {"seed": "31415926535897932384626", "kind": "public-ceremony", "witnesses": ["纪检监察室 王某", "企业代表 李某"]}
+
+
+@pytest.fixture
+async def ready(container: Container, make_user: MakeUser, client: httpx.AsyncClient) -> dict[str, dict[str, str]]:
+    """Directories synced, the 2026 plan loaded, a Q4 quota for 执法一大队, the clock on 2026-11-02."""
+    container.clock = FixedClock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))  # type: ignore[assignment]
+    await run_sync(container)
+    await load_2026(container)
+    chief = await make_user("supervisor", "ZJK", username="zjk.chief")
+    await client.put("/api/v1/quotas/2026/4/ZF1", json={"count": 5}, headers=chief)
+    return {"chief": chief, "zf1": await make_user("department", "ZF1", username="zf1.officer"),
+            "zf3": await make_user("department", "ZF3"), "inspector": await make_user("inspector", "ZF1")}
+
+
+async def drawn(client: httpx.AsyncClient, who: dict[str, str]) -> dict[str, Any]:
+    prepared = await client.post(TASK, json={}, headers=who)
+    assert prepared.status_code == 201, prepared.text
+    draw_id = prepared.json()["draw_id"]
+    seeded = await client.post(f"/api/v1/draws/{draw_id}/seed", json=CEREMONY, headers=who)
+    assert seeded.status_code == 200, seeded.text
+    executed = await client.post(f"/api/v1/draws/{draw_id}/execute", headers=who)
+    assert executed.status_code == 200, executed.text
+    body: dict[str, Any] = executed.json()
+    return body
+
+
+async def test_a_draw_goes_prepare_seed_execute_with_commitments_before_the_seed(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
+) -> None:
+    prepared = await client.post(TASK, json={}, headers=ready["zf1"])
+    assert prepared.status_code == 201, prepared.text
+    draw = prepared.json()
+    assert draw["draw_id"] == "2026001-001号-D1"
+    assert draw["status"] == "prepared"
+    assert set(draw["commitments"]) == {"frame_hash", "roster_hash", "exclusions_hash", "params_hash", "salt_commit"}
+    assert draw["params"]["mode"] == "weight"  # a fixed number from the annual supervision plan, risk-weighted
+    assert draw["allocation"]["all"] == 5
+    assert draw["counts"]["frame"] > 0
+    assert draw["bundle"] is None
+
+    assert_problem(await client.post(f"/api/v1/draws/{draw['draw_id']}/seed", headers=ready["zf1"],
+                                     json={**CEREMONY, "seed": "12345"}), 422, "draw.seed_too_short")
+    assert_problem(await client.post(f"/api/v1/draws/{draw['draw_id']}/seed", headers=ready["zf1"],
+                                     json={**CEREMONY, "witnesses": []}), 422, "draw.witnesses_missing")
+    assert_problem(await client.post(f"/api/v1/draws/{draw['draw_id']}/execute", headers=ready["zf1"]), 409,
+                   "draw.state_invalid")
+    await client.post(f"/api/v1/draws/{draw['draw_id']}/seed", json=CEREMONY, headers=ready["zf1"])
+    executed = (await client.post(f"/api/v1/draws/{draw['draw_id']}/execute", headers=ready["zf1"])).json()
+
+    assert executed["status"] == "executed"
+    assert len(executed["result_hash"]) == 64
+    bundle = executed["bundle"]
+    assert bundle["salt"] is None  # sealed until the reveal
+    assert len(bundle["selected"]) >= 5
+    assert all(len(team["members"]) >= 2 or team["fallbacks"] for team in bundle["teams"])
+    assert_problem(await client.post(f"/api/v1/draws/{draw['draw_id']}/execute", headers=ready["zf1"]), 409,
+                   "draw.state_invalid")
+
+
+async def test_before_the_reveal_only_the_tasks_units_see_who_was_drawn(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
+) -> None:
+    draw = await drawn(client, ready["zf1"])
+    draw_id = draw["draw_id"]
+
+    foreign = (await client.get(f"/api/v1/draws/{draw_id}", headers=ready["zf3"])).json()
+    public = (await client.get(f"/api/v1/public/draws/{draw_id}")).json()
+
+    assert foreign["bundle"] is None
+    assert public["bundle"] is None
+    assert public["result_hash"] == draw["result_hash"]
+    assert "selected" not in json.dumps(public["summary"], ensure_ascii=False) or public["summary"]
+    assert_problem(await client.get(f"/api/v1/public/draws/{draw_id}/bundle"), 409, "draw.not_revealed")
+    assert_problem(await client.post(TASK, json={}, headers=ready["zf3"]), 403, "draw.foreign_task")
+
+
+async def test_after_the_reveal_anyone_verifies_the_bundle_and_an_enterprise_checks_itself(
+    client: httpx.AsyncClient, container: Container, ready: dict[str, dict[str, str]]
+) -> None:
+    draw = await drawn(client, ready["zf1"])
+    draw_id = draw["draw_id"]
+    assert_problem(await client.post(f"/api/v1/draws/{draw_id}/reveal", headers=ready["zf1"]), 403, "auth.forbidden")
+    revealed = await client.post(f"/api/v1/draws/{draw_id}/reveal", headers=ready["chief"])
+    assert revealed.json()["status"] == "revealed"
+
+    raw = await client.get(f"/api/v1/public/draws/{draw_id}/bundle")
+    assert raw.status_code == 200
+    bundle = raw.json()
+    assert bundle["salt"] is not None
+    verified = (await client.post("/api/v1/draws/verify", json=bundle)).json()
+    assert verified["ok"], verified
+    tampered = {**bundle, "selected": bundle["selected"][1:]}
+    report = (await client.post("/api/v1/draws/verify", json=tampered)).json()
+    assert not report["ok"]
+    assert report["differences"]
+
+    chosen = bundle["selected"][0]["uscc"]
+    check = (await client.get(f"/api/v1/public/draws/{draw_id}/self-check", params={"uscc": chosen})).json()
+    assert check["selected"] is True
+    assert check["ticket"] == bundle["selected"][0]["ticket"]
+
+
+async def test_a_draw_is_never_rerun_voiding_needs_someone_else_and_the_next_draw_names_it(
+    client: httpx.AsyncClient, container: Container, ready: dict[str, dict[str, str]]
+) -> None:
+    draw = await drawn(client, ready["zf1"])
+    draw_id = draw["draw_id"]
+    assert_problem(await client.post(TASK, json={"replaces": draw_id}, headers=ready["zf1"]), 409,
+                   "draw.replaces_invalid")
+    await client.post(f"/api/v1/draws/{draw_id}/void-request", json={"reason": "抽查对象范围录入有误，需重新抽取"},
+                      headers=ready["chief"])
+    assert_problem(await client.post(f"/api/v1/draws/{draw_id}/void-approve", headers=ready["chief"]), 403,
+                   "draw.self_approval")
+    other_chief = await _other_supervisor(client, container)
+    voided = await client.post(f"/api/v1/draws/{draw_id}/void-approve", headers=other_chief)
+    assert voided.json()["status"] == "voided"
+    public = (await client.get(f"/api/v1/public/draws/{draw_id}")).json()
+    assert public["void_reason"] == "抽查对象范围录入有误，需重新抽取"
+
+    again = await client.post(TASK, json={"replaces": draw_id}, headers=ready["zf1"])
+    assert again.status_code == 201, again.text
+    assert again.json()["draw_id"] == "2026001-001号-D2"
+    assert again.json()["replaces"] == draw_id
+
+
+async def _other_supervisor(client: httpx.AsyncClient, container: Container) -> dict[str, str]:
+    from app.adapters.db.repositories.audit import Actor
+    from app.domain.auth.model import Role, User
+
+    async with container.uow(Actor("fixture", "system", None)) as uow:
+        user = await uow.users.add(User(None, "zjk.deputy", "zjk.deputy", Role.SUPERVISOR, "ZJK", "x"))
+        await uow.commit()
+    token = container.tokens.issue({"sub": str(user.id), "role": "supervisor", "dept": "ZJK"}, minutes=10)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_the_draw_report_is_queued_for_the_provincial_platform(
+    client: httpx.AsyncClient, container: Container, ready: dict[str, dict[str, str]]
+) -> None:
+    draw = await drawn(client, ready["zf1"])
+    report = await container.jobs.relay()
+    assert report.dead == 0
+    assert container.http is not None
+    draws = (await container.http.get("/_sim/pushes", params={"kind": "draws"})).json()["draws"]
+    assert [d["drawNo"] for d in draws] == [draw["draw_id"]]
+
+
+async def test_a_system_seed_is_marked_as_such_everywhere(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
+) -> None:
+    prepared = (await client.post(TASK, json={}, headers=ready["zf1"])).json()
+    seeded = await client.post(f"/api/v1/draws/{prepared['draw_id']}/seed", headers=ready["zf1"],
+                               json={"seed": "演示种子🎲", "kind": "system"})
+    assert seeded.json()["system_seed"] is True
+    public = (await client.get(f"/api/v1/public/draws/{prepared['draw_id']}")).json()
+    assert public["system_seed_notice"] == "随机种子由系统生成，仅用于测试和演示"
+
+
+def test_draw_statuses_have_chinese_labels() -> None:
+    assert DrawStatus.REVEALED.label == "已公开"
