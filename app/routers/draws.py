@@ -12,7 +12,15 @@ from app.domain.auth.model import Permission, Principal
 from app.domain.draws import engine
 from app.domain.draws import service as draws
 from app.routers.errors import problem_responses
-from app.routers.schemas.draws import DifferenceOut, DrawOut, PrepareIn, SeedIn, VerificationOut, VoidIn
+from app.routers.schemas.draws import (
+    DifferenceOut,
+    DrawOut,
+    MemberChangeIn,
+    PrepareIn,
+    SeedIn,
+    VerificationOut,
+    VoidIn,
+)
 from app.settings import Environment
 
 router = APIRouter(prefix="/api/v1", tags=["双随机抽取 draws"])
@@ -36,7 +44,7 @@ async def prepare(plan_no: Annotated[str, Path(max_length=32)], task_no: Annotat
             responses=problem_responses(401, 403, 404))
 async def get_draw(draw_id: DrawId, principal: Reader, uow: Uow) -> DrawOut:
     seen = await draws.view(uow.read(), principal, draw_id)
-    return DrawOut.of(seen.draw, seen.bundle)
+    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded)
 
 
 @router.post("/draws/{draw_id}/seed", response_model=DrawOut, summary="录入公开摇号的随机种子与见证人",
@@ -51,9 +59,9 @@ async def enter_seed(draw_id: DrawId, body: SeedIn, principal: Runner, uow: Uow,
 @router.post("/draws/{draw_id}/execute", response_model=DrawOut, summary="执行抽取：保存不可更改的抽取记录，公布结果哈希",
              responses=problem_responses(401, 403, 404, 409))
 async def execute(draw_id: DrawId, principal: Runner, uow: Uow) -> DrawOut:
-    draw = await draws.execute(uow.write(), principal, draw_id)
-    seen = await draws.view(uow.read(), principal, draw.draw_id)
-    return DrawOut.of(draw, seen.bundle)
+    await draws.execute(uow.write(), principal, draw_id)
+    seen = await draws.view(uow.read(), principal, draw_id)
+    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded)
 
 
 @router.post("/draws/{draw_id}/reveal", response_model=DrawOut, summary="公开盐值与完整抽取记录（检查时间结束后）",
@@ -61,6 +69,25 @@ async def execute(draw_id: DrawId, principal: Runner, uow: Uow) -> DrawOut:
 async def reveal(draw_id: DrawId, principal: Reader, uow: Uow, container: ContainerDep) -> DrawOut:
     draw = await draws.reveal(uow.write(), principal, draw_id, today=container.clock.today())
     return DrawOut.of(draw)
+
+
+@router.post("/draws/{draw_id}/replacements", response_model=DrawOut,
+             summary="更换检查组成员（生病、新申报回避等）：按签号顺序递补下一名，记录理由并公开",
+             responses=problem_responses(401, 403, 404, 409, 422))
+async def replace_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner, uow: Uow) -> DrawOut:
+    await draws.replace_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
+                               reason=body.reason)
+    seen = await draws.view(uow.read(), principal, draw_id)
+    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded)
+
+
+@router.post("/draws/{draw_id}/assignments", response_model=DrawOut,
+             summary="人工指派：补齐抽取未能配齐的检查组（须说明理由）", responses=problem_responses(401, 403, 404, 409, 422))
+async def assign_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner, uow: Uow) -> DrawOut:
+    await draws.assign_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
+                              reason=body.reason)
+    seen = await draws.view(uow.read(), principal, draw_id)
+    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded)
 
 
 @router.post("/draws/{draw_id}/void-request", response_model=DrawOut, summary="申请作废抽取（说明理由，公开）",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Response
 from app.deps import ContainerDep, PublicUow
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
 from app.domain.draws import service as draws
+from app.domain.draws.model import DrawStatus
 from app.domain.plans import service as plans
 from app.routers.errors import problem_responses
 from app.routers.schemas.directories import PublicCheckItemOut, PublicItemListOut
@@ -86,7 +87,9 @@ async def public_draw(draw_id: PublicDrawId, uow: PublicUow) -> dict[str, Any]:
             "commitments": draw.commitments, "allocation": draw.allocation, "counts": draw.counts,
             "seed": draw.seed, "seed_source": draw.seed_source, "result_hash": draw.result_hash,
             "replaces": draw.replaces, "void_reason": draw.void_reason, "voided_at": draw.voided_at,
-            "summary": seen.public, "bundle": seen.bundle}
+            "summary": seen.public, "bundle": seen.bundle,
+            "changes": draw.changes if draw.status is DrawStatus.REVEALED else [],
+            "frame_excluded": seen.frame_excluded}
 
 
 @router.get("/draws/{draw_id}/bundle", summary="完整抽取记录（CN-INSPECT/v1 规范 JSON，公开后可下载核验）",

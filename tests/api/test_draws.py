@@ -177,3 +177,58 @@ async def test_a_system_seed_is_marked_as_such_everywhere(
 
 def test_draw_statuses_have_chinese_labels() -> None:
     assert DrawStatus.REVEALED.label == "已公开"
+
+
+async def test_a_member_who_cannot_go_is_replaced_by_the_next_in_ticket_order_on_the_record(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
+) -> None:
+    draw = await drawn(client, ready["zf1"])
+    draw_id = draw["draw_id"]
+    team = draw["bundle"]["teams"][0]
+    leaving = team["members"][0]["person_id"]
+
+    assert_problem(await client.post(f"/api/v1/draws/{draw_id}/replacements", headers=ready["zf1"],
+                                     json={"uscc": team["uscc"], "person_id": "NOBODY", "reason": "生病"}),
+                   422, "draw.not_a_member")
+    changed = await client.post(f"/api/v1/draws/{draw_id}/replacements", headers=ready["zf1"],
+                                json={"uscc": team["uscc"], "person_id": leaving, "reason": "因病住院"})
+
+    assert changed.status_code == 200, changed.text
+    body = changed.json()
+    [change] = body["changes"]
+    assert (change["kind"], change["removed"], change["reason"]) == ("replacement", leaving, "因病住院")
+    assert change["added"] not in [m["person_id"] for m in team["members"]]
+    now = next(t for t in body["teams"] if t["uscc"] == team["uscc"])
+    assert leaving not in now["members"]
+    assert change["added"] in now["members"]
+    assert now["changed"] is True
+    excluded = {(u, p) for u, p, _ in draw["bundle"]["exclusions"]}
+    assert (team["uscc"], change["added"]) not in excluded
+    assert_problem(await client.post(f"/api/v1/draws/{draw_id}/assignments", headers=ready["zf1"],
+                                     json={"uscc": team["uscc"], "person_id": change["added"], "reason": "补齐"}),
+                   409, "draw.team_complete")
+    public = (await client.get(f"/api/v1/public/draws/{draw_id}")).json()
+    assert public["changes"] == []  # unannounced until the reveal
+
+
+async def test_compliance_reports_the_credit_classified_share_and_class_inclusion_from_the_draws(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
+) -> None:
+    await drawn(client, ready["zf1"])
+    report = (await client.get("/api/v1/compliance", params={"year": 2026, "quarter": 4},
+                               headers=ready["chief"])).json()
+    share = next(i for i in report["indicators"] if i["code"] == "credit_classified_share")
+    assert (share["value"], share["target"], share["met"]) == (1.0, 0.9, True)
+    classes = [i for i in report["indicators"] if i["code"] == "class_inclusion_rate"]
+    assert classes
+    assert all(i["detail"]["frame"] >= i["detail"]["selected"] for i in classes)
+
+
+async def test_the_task_units_see_the_enterprises_left_out_of_the_frame_with_reasons(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
+) -> None:
+    draw = await drawn(client, ready["zf1"])
+    seen = (await client.get(f"/api/v1/draws/{draw['draw_id']}", headers=ready["zf1"])).json()
+    assert seen["frame_excluded"] is not None
+    assert all(reason.startswith(("经营状态为", "已被")) for _uscc, reason in seen["frame_excluded"])
+    assert seen["counts"]["frame_excluded"] == len(seen["frame_excluded"])

@@ -81,8 +81,9 @@ class SeedSource:
                 "draw.invalid_seed_source", "种子来源应为 public-ceremony 或 system",
                 "seed_source.kind must be 'public-ceremony' or 'system'", kind=self.kind,
             )
-        if not isinstance(self.witnesses, tuple):
+        if not isinstance(self.witnesses, tuple | list):
             raise DrawInputError("draw.invalid_seed_source", "见证人应为列表", "witnesses must be a list")
+        object.__setattr__(self, "witnesses", tuple(self.witnesses))
         for witness in self.witnesses:
             text(witness, "见证人 witness", "draw.invalid_seed_source")
         if self.kind == "public-ceremony" and not self.witnesses:
@@ -171,8 +172,9 @@ class DrawParams:
         integer(self.overall_min_bp, "overall_min_bp", "draw.invalid_params", low=0, high=BP)
         integer(self.team_size, "team_size", "draw.invalid_params", low=1, high=1000)
         integer(self.load_slack, "load_slack", "draw.invalid_params", low=0, high=10**9)
-        if not isinstance(self.team_depts, tuple) or not self.team_depts:
+        if not isinstance(self.team_depts, tuple | list) or not self.team_depts:
             raise DrawInputError("draw.invalid_params", "team_depts 应为非空列表", "team_depts must be a non-empty list")
+        object.__setattr__(self, "team_depts", tuple(self.team_depts))
         for dept in self.team_depts:
             text(dept, "team_depts 中的单位代码", "draw.invalid_params")
 

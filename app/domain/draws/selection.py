@@ -216,20 +216,20 @@ def ticket(k_sel: bytes, uscc: str, weight: int) -> tuple[bytes, int]:
 def keys(k_sel: bytes, frame: PreparedFrame) -> list[bytes]:
     """``key(e)`` for every row of the prepared frame, in frame order."""
     out = _first_tickets(k_sel, frame)
-    heavy = [i for i, token in enumerate(frame.tokens) if frame.profiles[token].weight > 1] if any(
-        p.weight > 1 for p in frame.profiles.values()) else []
+    heavy = {token for token, profile in frame.profiles.items() if profile.weight > 1}
+    if not heavy:
+        return out
     base = hashlib.sha256(k_sel)
-    for i in heavy:
-        prefix = base.copy()
-        prefix.update(frame.lp_uscc(i))
-        best = out[i]
-        for j in range(2, frame.profiles[frame.tokens[i]].weight + 1):
-            one = prefix.copy()
-            one.update(u32(j))
-            digest = one.digest()
-            if digest < best:
-                best = digest
-        out[i] = best
+    for i, token in enumerate(frame.tokens):
+        if token in heavy:
+            prefix = base.copy()
+            prefix.update(frame.lp_uscc(i))
+            for j in range(2, frame.profiles[token].weight + 1):
+                one = prefix.copy()
+                one.update(u32(j))
+                digest = one.digest()
+                if digest < out[i]:
+                    out[i] = digest
     return out
 
 

@@ -17,6 +17,7 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import CreditClass
 from app.domain.draws import engine
+from app.domain.draws.changes import check_manual, effective_teams, next_candidate
 from app.domain.draws.inputs import DrawInputs, frame_for, overlapping, params_for, roster_for
 from app.domain.draws.model import Draw, DrawStatus, SeedKind
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -278,6 +279,10 @@ class DrawView:
     #: The whole bundle when the caller may see it (task units, or anyone after the reveal).
     bundle: dict[str, Any] | None
     public: dict[str, Any]
+    #: Teams after the recorded changes, and the enterprises left out of the frame with their reasons
+    #: (visible with the bundle).
+    teams: list[dict[str, Any]] | None = None
+    frame_excluded: list[list[str]] | None = None
 
 
 async def view(uow: UnitOfWork, principal: Principal | None, draw_id: str) -> DrawView:
@@ -285,12 +290,15 @@ async def view(uow: UnitOfWork, principal: Principal | None, draw_id: str) -> Dr
         draw = await _locate(uow, draw_id)
         _plan, task = await _task_of(uow, draw)
         raw = await uow.draws.bundle(draw_id)
+        may_see = draw.status is DrawStatus.REVEALED or sees_selection(principal, task)
+        excluded = json.loads(await uow.draws.inputs(draw_id))["frame_excluded"] if may_see else None
     bundle = json.loads(raw) if raw else None
     public = engine.public(bundle) if bundle else {}
-    visible = bundle if bundle and (draw.status is DrawStatus.REVEALED or sees_selection(principal, task)) else None
+    visible = bundle if bundle and may_see else None
     if visible is not None and draw.status is not DrawStatus.REVEALED:
         visible = {**visible, "salt": None}  # the salt stays sealed until the reveal, even for the task's units
-    return DrawView(draw, task, visible, public)
+    teams = effective_teams(bundle, draw.changes) if visible is not None and bundle is not None else None
+    return DrawView(draw, task, visible, public, teams, excluded)
 
 
 async def public_bundle(uow: UnitOfWork, draw_id: str) -> bytes:
@@ -307,3 +315,52 @@ async def public_bundle(uow: UnitOfWork, draw_id: str) -> bytes:
 async def public_self_check(uow: UnitOfWork, draw_id: str, uscc: str) -> dict[str, Any]:
     raw = await public_bundle(uow, draw_id)
     return engine.check_enterprise(json.loads(raw), uscc)
+
+
+async def _changeable(uow: UnitOfWork, principal: Principal, draw_id: str) -> tuple[Draw, dict[str, Any], str]:
+    draw = await _locate(uow, draw_id, for_update=True)
+    _plan, task = await _task_of(uow, draw)
+    _require_task_unit(principal, task)
+    _state(draw, DrawStatus.EXECUTED, DrawStatus.REVEALED)
+    raw = await uow.draws.bundle(draw_id)
+    assert raw is not None
+    return draw, json.loads(raw), await uow.draws.salt(draw_id)
+
+
+async def replace_member(uow: UnitOfWork, principal: Principal, draw_id: str, *, uscc: str, person_id: str,
+                         reason: str) -> Draw:
+    """A member who cannot go is replaced by the next candidate in ticket order; the change is recorded, public."""
+    if len(reason.strip()) < 2:
+        raise InvalidInput("更换检查人员须说明理由", "a replacement needs a reason", code="draw.reason_missing",
+                           details={"field": "reason"})
+    async with uow:
+        draw, bundle, salt = await _changeable(uow, principal, draw_id)
+        added, a_value = next_candidate(bundle, draw.changes, salt, uscc, person_id)
+        change = {"kind": "replacement", "uscc": uscc, "removed": person_id, "added": added, "A": a_value,
+                  "reason": reason.strip(), "by": principal.username, "at": uow.now.isoformat()}
+        draw.changes = [*draw.changes, change]
+        await uow.draws.update(draw)
+        uow.audit.record(AuditEvent("draw.replace_member", "draw", draw_id, {"member": person_id}, change))
+        await uow.commit()
+    return draw
+
+
+async def assign_member(uow: UnitOfWork, principal: Principal, draw_id: str, *, uscc: str, person_id: str,
+                        reason: str) -> Draw:
+    """Complete a team the draw could not fill (fallback 3) by a reasoned manual assignment from the roster."""
+    if len(reason.strip()) < 2:
+        raise InvalidInput("人工指派须说明理由", "a manual assignment needs a reason", code="draw.reason_missing",
+                           details={"field": "reason"})
+    async with uow:
+        draw, bundle, _salt = await _changeable(uow, principal, draw_id)
+        if person_id not in {p for p, _d in bundle["roster"]}:
+            raise InvalidInput("只能指派本次抽取人员库中的执法人员（持证、在岗）", "only someone of the draw's roster",
+                               code="draw.not_in_roster", details={"field": "person_id"})
+        check_manual(bundle, draw.changes, uscc, person_id)
+        change = {"kind": "manual_assignment", "uscc": uscc, "removed": None, "added": person_id,
+                  "reason": reason.strip(), "by": principal.username, "at": uow.now.isoformat()}
+        draw.changes = [*draw.changes, change]
+        await uow.draws.update(draw)
+        uow.audit.record(AuditEvent("draw.assign_member", "draw", draw_id, None, change))
+        await uow.commit()
+    return draw

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.domain.draws.algorithm import params_hash_bytes, salt_commit
 from app.domain.draws.bundle import MEMBERS, Bundle, BundleInputs, inputs_from_bundle, rerun, result_hash
-from app.domain.draws.encoding import DrawInputError, cjson, loads_strict
+from app.domain.draws.encoding import DrawInputError, cjson, cjson_trusted, loads_strict
 from app.domain.draws.selection import prepare_frame, quotas_of
 from app.domain.draws.teams import prepare_exclusions, prepare_roster
 
@@ -79,7 +79,8 @@ def _first_difference(expected: Any, found: Any, path: str) -> tuple[str, Any, A
 
 
 def _mismatch(member: str, expected: Any, found: Any) -> Difference | None:
-    if _canonical(expected) == _canonical(found) and _canonical(found) is not None:
+    found_text = _canonical(found)
+    if found_text is not None and found_text == cjson_trusted(expected):
         return None
     path, want, got = _first_difference(expected, found, member)
     size = ""

@@ -21,6 +21,12 @@ class SeedIn(In):
     witnesses: list[str] = Field(default_factory=list, max_length=20, description="见证人（纪检人员、企业代表等）")
 
 
+class MemberChangeIn(In):
+    uscc: str = Field(min_length=18, max_length=18, description="企业统一社会信用代码")
+    person_id: str = Field(min_length=1, max_length=32, description="更换：不能参加的成员；人工指派：指派的执法人员")
+    reason: str = Field(min_length=2, max_length=500, description="理由（公开记录）")
+
+
 class VoidIn(In):
     reason: str = Field(min_length=4, max_length=1000, description="作废理由（公开）")
 
@@ -47,15 +53,19 @@ class DrawOut(Out):
     void_reason: str | None
     voided_at: datetime | None
     bundle: dict[str, Any] | None = Field(None, description="完整抽取记录（任务参加单位可见；公开后所有人可见）")
+    changes: list[dict[str, Any]] = Field(default_factory=list, description="抽取后的人员更换与人工指派记录")
+    teams: list[dict[str, Any]] | None = Field(None, description="计入更换与指派后的检查组；complete 为否的不得入企检查")
+    frame_excluded: list[list[str]] | None = Field(None, description="未纳入名录的企业及原因")
 
     @classmethod
-    def of(cls, d: Draw, bundle: dict[str, Any] | None = None) -> DrawOut:
+    def of(cls, d: Draw, bundle: dict[str, Any] | None = None, teams: list[dict[str, Any]] | None = None,
+           frame_excluded: list[list[str]] | None = None) -> DrawOut:
         return cls(draw_id=d.draw_id, plan_no=d.plan_no, task_no=d.task_no, sequence=d.sequence, status=d.status,
                    status_label=d.status.label, system_seed=d.system_seed, params=d.params, commitments=d.commitments,
                    allocation=d.allocation, counts=d.counts, seed=d.seed, seed_source=d.seed_source,
                    result_hash=d.result_hash, prepared_at=d.prepared_at, executed_at=d.executed_at,
                    revealed_at=d.revealed_at, replaces=d.replaces, void_reason=d.void_reason, voided_at=d.voided_at,
-                   bundle=bundle)
+                   bundle=bundle, changes=d.changes, teams=teams, frame_excluded=frame_excluded)
 
 
 class DifferenceOut(Out):
