@@ -35,7 +35,8 @@ DrawId = Annotated[str, Path(min_length=3, max_length=96, description="抽取编
 async def prepare(plan_no: Annotated[str, Path(max_length=32)], task_no: Annotated[str, Path(max_length=32)],
                   body: PrepareIn, principal: Runner, uow: Uow, container: ContainerDep, response: Response) -> DrawOut:
     draw = await draws.prepare(uow.write(), principal, plan_no, task_no, today=container.clock.today(),
-                               salt=engine.new_salt(), replaces=body.replaces)
+                               salt=engine.new_salt(), replaces=body.replaces, targets=body.targets,
+                               lead_bundle=body.lead_bundle)
     response.headers["Location"] = f"/api/v1/draws/{quote(draw.draw_id)}"
     return DrawOut.of(draw)
 

@@ -232,3 +232,46 @@ async def test_the_task_units_see_the_enterprises_left_out_of_the_frame_with_rea
     assert seen["frame_excluded"] is not None
     assert all(reason.startswith(("经营状态为", "已被")) for _uscc, reason in seen["frame_excluded"])
     assert seen["counts"]["frame_excluded"] == len(seen["frame_excluded"])
+
+
+JOINED = "/api/v1/plans/秦联2026040/tasks/秦联040/draws"
+
+
+async def test_a_task_the_bureau_joins_takes_the_leads_targets_and_draws_our_own_inspectors(
+    client: httpx.AsyncClient, container: Container, ready: dict[str, dict[str, str]], make_user: MakeUser
+) -> None:
+    zfk = await make_user("department", "ZFK")
+    assert_problem(await client.post(JOINED, json={}, headers=zfk), 422, "draw.targets_required")
+    assert_problem(await client.post(TASK, json={"targets": ["X"]}, headers=ready["zf1"]), 409,
+                   "draw.targets_not_allowed")
+    async with container.db.engine.connect() as connection:
+        import sqlalchemy as sa
+
+        schools = [r[0] for r in await connection.execute(sa.text(
+            "SELECT uscc FROM enterprise WHERE deleted_at IS NULL ORDER BY uscc LIMIT 4"))]
+
+    prepared = await client.post(JOINED, json={"targets": schools}, headers=zfk)
+    assert prepared.status_code == 201, prepared.text
+    draw_id = prepared.json()["draw_id"]
+    assert prepared.json()["params"]["team_depts"] == ["ZFK"]
+    await client.post(f"/api/v1/draws/{draw_id}/seed", json=CEREMONY, headers=zfk)
+    executed = (await client.post(f"/api/v1/draws/{draw_id}/execute", headers=zfk)).json()
+
+    assert sorted(s["uscc"] for s in executed["bundle"]["selected"]) == sorted(schools)
+    roster = dict(executed["bundle"]["roster"])
+    assert all(roster[m["person_id"]] == "ZFK" for t in executed["bundle"]["teams"] for m in t["members"])
+
+
+async def test_an_imported_lead_bundle_must_verify(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]], make_user: MakeUser
+) -> None:
+    lead = await drawn(client, ready["zf1"])
+    await client.post(f"/api/v1/draws/{lead['draw_id']}/reveal", headers=ready["chief"])
+    bundle = (await client.get(f"/api/v1/public/draws/{lead['draw_id']}/bundle")).json()
+    zfk = await make_user("department", "ZFK")
+    forged = {**bundle, "selected": bundle["selected"][:1]}
+    assert_problem(await client.post(JOINED, json={"lead_bundle": forged}, headers=zfk), 422,
+                   "draw.imported_bundle_invalid")
+    accepted = await client.post(JOINED, json={"lead_bundle": bundle}, headers=zfk)
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["counts"]["frame"] == len(bundle["selected"])

@@ -7,8 +7,10 @@ package's fast paths are checked against the spec's formulas; ``tool`` is the in
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
+import sys
 import unicodedata
 from pathlib import Path
 from types import ModuleType
@@ -110,3 +112,23 @@ def test_reference_lp_prefixes_the_utf8_length(s: str) -> None:
 def test_tool_module_loads_without_the_service() -> None:
     assert not any(name.startswith("app") for name in tool.__dict__)
     assert "import app" not in TOOL_PATH.read_text(encoding="utf-8")
+
+
+ALGORITHM_MODULES = ("__init__", "algorithm", "encoding", "frame", "selection", "teams", "bundle", "verify", "selfcheck")
+
+
+def test_the_algorithm_imports_only_the_standard_library_and_itself() -> None:
+    package = Path(__file__).resolve().parents[2] / "app" / "domain" / "draws"
+    for name in ALGORITHM_MODULES:
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                assert module.startswith("app.domain.draws.") or top in sys.stdlib_module_names or top == "__future__", (
+                    f"{name}.py imports {module}")

@@ -2,8 +2,9 @@
 
 Pure code, standard library only, importing nothing outside this package (so that the algorithm stands on
 its own). Modules: ``encoding`` (U32, LP, H, CJSON, strict JSON, ``DrawInputError``), ``algorithm`` (typed
-inputs, parameters, ``params_hash``, ``salt_commit``, ``K_sel``, ``K_asg``), ``selection`` (frame, tickets,
-quotas, walk, tau), ``teams`` (roster, exclusions, teams), ``bundle`` (``execute_draw``, ``result_hash``,
+inputs, parameters, ``params_hash``, ``salt_commit``, ``K_sel``, ``K_asg``), ``frame`` (validation, order,
+``frame_hash``), ``selection`` (tickets, quotas, walk, tau), ``teams`` (roster, exclusions, their hashes,
+teams), ``bundle`` (``execute_draw``, ``result_hash``,
 bytes, public view), ``verify`` (``verify``, ``verify_bytes``), ``selfcheck`` (``self_check``).
 ``tools/verify_draw.py`` is a second, independent implementation for notaries; the golden vectors in
 ``tests/draws/golden`` bind the two.

@@ -72,6 +72,15 @@ def params_for(task: Task, frame_size: int, quota: int | None) -> dict[str, Any]
             "overall_min_bp": overall}
 
 
+def imported_params(task: Task) -> dict[str, Any]:
+    """For the lead department's targets: every one of them is taken (overall 100%); only the teams are drawn."""
+    rule = task.sampling
+    return {"algorithm": ALGORITHM, "mode": "rate", "rates_bp": dict.fromkeys(DEFAULT_RATES_BP, 0), "weights": None,
+            "industry_min": 0, "overall_min_bp": 10000,
+            "team_depts": list(rule.team_departments or task.departments[:1]), "team_size": rule.team_size,
+            "load_slack": 1}
+
+
 async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], weights: dict[str, int] | None
                     ) -> tuple[list[tuple[str, str, str, str, int]], list[FrameExclusion]]:
     """The enterprises in the task's scope; closed ones and ones another overlapping draw already took (merge

@@ -15,11 +15,11 @@ from typing import Any
 
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
-from app.domain.directories.model import CreditClass
+from app.domain.directories.model import CreditClass, DepartmentKind
 from app.domain.draws import engine
 from app.domain.draws.changes import check_manual, effective_teams, next_candidate
-from app.domain.draws.inputs import DrawInputs, frame_for, overlapping, params_for, roster_for
-from app.domain.draws.model import Draw, DrawStatus, SeedKind
+from app.domain.draws.inputs import DrawInputs, frame_for, imported_params, overlapping, params_for, roster_for
+from app.domain.draws.model import Draw, DrawStatus, FrameExclusion, SeedKind
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.domain.outbox.service import draw_message, enqueue
 from app.domain.plans.compliance import quarter_of
@@ -107,13 +107,64 @@ async def _taken_by_overlapping(uow: UnitOfWork, plan: Plan, task: Task) -> tupl
     return taken, rotation
 
 
+async def _lead_is_partner(uow: UnitOfWork, task: Task) -> bool:
+    lead = await uow.departments.get(task.lead_department)
+    return lead is not None and lead.kind is DepartmentKind.PARTNER
+
+
+def imported_targets(targets: list[str] | None, lead_bundle: dict[str, Any] | None) -> list[str]:
+    """The enterprises the lead department drew: a verified CN-INSPECT bundle's selection, or a plain list."""
+    if lead_bundle is not None:
+        differences = engine.verify(lead_bundle)
+        if differences:
+            raise InvalidInput(f"牵头部门的抽取记录未通过核验（{differences[0].message_zh}）",
+                               f"the lead department's bundle does not verify: {differences[0].message_en}",
+                               code="draw.imported_bundle_invalid",
+                               details={"differences": [d.member for d in differences]})
+        return [row["uscc"] for row in lead_bundle["selected"]]
+    return list(dict.fromkeys(t.strip().upper() for t in targets or [] if t.strip()))
+
+
+async def _imported_frame(uow: UnitOfWork, usccs: list[str], weights: dict[str, int] | None
+                          ) -> list[tuple[str, str, str, str, int]]:
+    known = await uow.enterprises.current(usccs)
+    missing = [u for u in usccs if u not in known]
+    if missing:
+        raise InvalidInput(f"检查对象名录库中没有 {len(missing)} 家牵头部门抽中的企业，请先同步名录库",
+                           "some imported targets are not in the directory", code="draw.target_unknown",
+                           details={"missing": missing[:50]})
+    rows = []
+    for uscc in usccs:
+        e = known[uscc]
+        risk = e.credit_class.value if e.credit_class else "U"
+        rows.append((uscc, e.industry_code, e.county_code, risk, weights.get(risk, 1) if weights else 1))
+    return rows
+
+
 async def prepare(uow: UnitOfWork, principal: Principal, plan_no: str, task_no: str, *, today: date, salt: str,
-                  replaces: str | None = None) -> Draw:
-    """Freeze the frame, roster and exclusions and publish the commitments (the seed does not exist yet)."""
+                  replaces: str | None = None, targets: list[str] | None = None,
+                  lead_bundle: dict[str, Any] | None = None) -> Draw:
+    """Freeze the frame, roster and exclusions and publish the commitments (the seed does not exist yet).
+
+    For a task another department leads (the bureau only joins), the enterprises are the lead's: give its list
+    (``targets``) or its CN-INSPECT bundle (verified first); this draw then selects all of them and draws the
+    bureau's own inspectors over them with the same algorithm."""
     plan = await get_plan(uow, plan_no)
     task = find_task(plan, task_no)
     _require_task_unit(principal, task)
     ensure_can_draw(plan, task, today)
+    async with uow:
+        joined = await _lead_is_partner(uow, task)
+    if joined and targets is None and lead_bundle is None:
+        raise InvalidInput("本局参加而非牵头的任务，须导入牵头部门抽中的企业名单或其抽取记录",
+                           "a task the bureau joins needs the lead department's targets", code="draw.targets_required",
+                           details={"field": "targets"})
+    if not joined and (targets is not None or lead_bundle is not None):
+        raise Conflict("本局牵头的任务由本局抽取企业，不能导入名单", "the bureau draws the enterprises of tasks it leads",
+                       code="draw.targets_not_allowed")
+    imported = imported_targets(targets, lead_bundle) if joined else None
+    if imported is not None and not imported:
+        raise InvalidInput("导入的企业名单为空", "no targets", code="draw.targets_empty", details={"field": "targets"})
     async with uow:
         previous = await uow.draws.for_task(plan_no, task_no)
         open_draws = [d for d in previous if d.status in (DrawStatus.PREPARED, DrawStatus.SEEDED)]
@@ -130,12 +181,17 @@ async def prepare(uow: UnitOfWork, principal: Principal, plan_no: str, task_no: 
             entered = await uow.plans.quota(today.year, quarter_of(today), task.lead_department)
             quota = entered.count if entered else None
         taken, rotation = await _taken_by_overlapping(uow, plan, task)
-        weights_hint = params_for(task, 1, quota if quota is not None else 1)
-        frame, excluded = await frame_for(uow, task, taken, weights_hint.get("weights"))
-        if not frame:
-            raise Conflict("抽查对象范围内没有可抽取的企业", "the frame is empty", code="draw.frame_empty",
-                           details={"excluded": len(excluded)})
-        params = params_for(task, len(frame), quota)
+        excluded: list[FrameExclusion] = []
+        if imported is not None:
+            frame = await _imported_frame(uow, imported, None)
+            params = imported_params(task)
+        else:
+            weights_hint = params_for(task, 1, quota if quota is not None else 1)
+            frame, excluded = await frame_for(uow, task, taken, weights_hint.get("weights"))
+            if not frame:
+                raise Conflict("抽查对象范围内没有可抽取的企业", "the frame is empty", code="draw.frame_empty",
+                               details={"excluded": len(excluded)})
+            params = params_for(task, len(frame), quota)
         roster, pairs = await roster_for(uow, task, params["team_depts"], {r[0] for r in frame}, rotation)
         inputs = DrawInputs(frame, excluded, roster, pairs, params)
         sequence = len(previous) + 1

@@ -13,6 +13,9 @@ from app.routers.schemas.common import In, Out
 
 class PrepareIn(In):
     replaces: str | None = Field(None, max_length=96, description="替代的已作废抽取编号（重新抽取时必填）")
+    targets: list[str] | None = Field(None, max_length=100_000,
+                                      description="本局参加而非牵头的任务：牵头部门抽中的企业（统一社会信用代码）")
+    lead_bundle: dict[str, Any] | None = Field(None, description="或牵头部门的 CN-INSPECT/v1 抽取记录（导入前先核验）")
 
 
 class SeedIn(In):
