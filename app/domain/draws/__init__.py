@@ -4,8 +4,8 @@ Pure code, standard library only, importing nothing outside this package (so tha
 its own). Modules: ``encoding`` (U32, LP, H, CJSON, strict JSON, ``DrawInputError``), ``algorithm`` (typed
 inputs, parameters, ``params_hash``, ``salt_commit``, ``K_sel``, ``K_asg``), ``frame`` (validation, order,
 ``frame_hash``), ``selection`` (tickets, quotas, walk, tau), ``teams`` (roster, exclusions, their hashes,
-teams), ``bundle`` (``execute_draw``, ``result_hash``,
-bytes, public view), ``verify`` (``verify``, ``verify_bytes``), ``selfcheck`` (``self_check``).
+teams), ``bundle`` (``execute_draw``, ``result_hash``, bytes, public view), ``verify`` (``verify``,
+``verify_bytes``), ``selfcheck`` (``self_check``).
 ``tools/verify_draw.py`` is a second, independent implementation for notaries; the golden vectors in
 ``tests/draws/golden`` bind the two.
 
@@ -25,8 +25,9 @@ Choices where the spec is silent (each module's docstring has the details):
    non-empty string; ``entered_at`` ISO 8601 with offset. Salt: 64 lowercase hex.
 5. Bundle: rows in commitment order; ``tau`` has every cell (``null`` if none selected); ``quotas`` every
    group (no cell groups in weight mode); ``j`` the smallest minimising j.
-6. Teams: only units of ``team_depts`` supply candidates; fallback records as in ``teams``; the roster may
-   not be empty.
+6. Teams: only units of ``team_depts`` supply candidates (the others count in ``m``); fallback records are
+   appended as they happen – department pass ``{level 1|2, dept}``, fill pass one ``{level 1, dept: null}``
+   per member over the cap, then ``{level 3, dept: null}`` if short; the roster may not be empty.
 7. Within a cell the selection is always exactly the rows with key ≤ ``tau``: all rows of a cell share
    their groups. What does *not* hold is "a cell holds exactly its quota": rows beyond it are pulled in by
    the industry or overall minimum (``self_check`` says which).

@@ -23,7 +23,7 @@ from app.domain.draws.algorithm import (
 from app.domain.draws.bundle import execute_draw, public_view
 from app.domain.draws.encoding import DrawInputError, cjson_bytes
 from app.domain.draws.inputs import DrawInputs
-from app.domain.draws.selection import frame_hash, groups_of, prepare_frame
+from app.domain.draws.selection import frame_hash, quota_table
 from app.domain.draws.selfcheck import self_check
 from app.domain.draws.teams import exclusions_hash, roster_hash
 from app.domain.draws.verify import Difference
@@ -67,13 +67,9 @@ def allocation(inputs: DrawInputs) -> dict[str, int]:
     """The quota of every group (the allocation table), from the frame and the parameters alone."""
     frame, _roster, _exclusions, params = _rows(inputs.as_json())
     try:
-        cells, industries, everyone, _cell_of, _industry_of = groups_of(prepare_frame(frame), params)
+        return dict(quota_table(frame, params))
     except DrawInputError as exc:
         raise _invalid(exc) from exc
-    table = {f"cell|{g.name}": g.quota for g in cells}
-    table.update({f"industry|{g.name}": g.quota for g in industries})
-    table["all"] = everyone.quota
-    return table
 
 
 def run(draw_id: str, seed: str, seed_source: Mapping[str, Any], salt: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
