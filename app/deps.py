@@ -10,6 +10,7 @@ import httpx
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
+from app.adapters.calendar import ChineseWorkingDays
 from app.adapters.clock import SystemClock
 from app.adapters.db.engine import Database
 from app.adapters.db.queries import Queries
@@ -43,6 +44,8 @@ class Container:
     platform: ProvincialPlatform
     #: The client's one AsyncClient, closed with the container.
     http: httpx.AsyncClient | None = None
+    #: Working days of mainland China (holidays and adjusted weekends).
+    calendar: ChineseWorkingDays = field(default_factory=ChineseWorkingDays)
     jobs: BackgroundJobs = field(init=False)
 
     def __post_init__(self) -> None:

@@ -15,6 +15,7 @@ from app.logging import RequestIdMiddleware, configure_logging
 from app.routers import (
     audit,
     auth,
+    calendar,
     check_items,
     departments,
     draws,
@@ -35,6 +36,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset({
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/public/check-items/{year}"),
     ("GET", "/api/v1/public/counties"),
+    ("GET", "/api/v1/calendar/working-days"),
     ("GET", "/api/v1/public/industries"),
     ("GET", "/api/v1/public/plans"),
     ("GET", "/api/v1/public/plans/{plan_no}"),
@@ -135,7 +137,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         openapi_url="/openapi.json" if docs else None,
     )
     install_error_handlers(app)
-    for module in (health, auth, departments, check_items, enterprises, inspectors, plans, draws, provincial, audit,
+    for module in (health, auth, calendar, departments, check_items, enterprises, inspectors, plans, draws, provincial, audit,
                    public):
         app.include_router(module.router)
     # Upload limit plus room for the multipart envelope.

@@ -1,0 +1,1 @@
+"""Scheduling: working days, inspector availability, visits and deadlines."""
