@@ -22,6 +22,7 @@ from app.routers import (
     enterprises,
     health,
     inspectors,
+    leave,
     plans,
     provincial,
     public,
@@ -137,8 +138,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         openapi_url="/openapi.json" if docs else None,
     )
     install_error_handlers(app)
-    for module in (health, auth, calendar, departments, check_items, enterprises, inspectors, plans, draws, provincial, audit,
-                   public):
+    for module in (health, auth, calendar, departments, check_items, enterprises, inspectors, leave, plans, draws,
+                   provincial, audit, public):
         app.include_router(module.router)
     # Upload limit plus room for the multipart envelope.
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_upload_bytes + 64 * 1024)

@@ -32,6 +32,7 @@ from app.domain.provincial.model import (
     ResultRecord,
     TaskRegistration,
 )
+from app.domain.scheduling.model import Leave
 from app.domain.sync.model import QuarantinedRecord, SyncRun, Watermark
 
 
@@ -241,6 +242,20 @@ class DrawRepository(Protocol):
         ...
 
 
+class LeaveRepository(Protocol):
+    async def add(self, leave: Leave) -> Leave: ...
+
+    async def get(self, leave_id: int) -> Leave | None: ...
+
+    async def cancel(self, leave_id: int, at: datetime) -> None: ...
+
+    async def of(self, person_id: str) -> list[Leave]: ...
+
+    async def during(self, person_ids: Sequence[str], start: date, end: date) -> list[Leave]:
+        """Leave (not cancelled) of these people overlapping the period."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit()`` is called inside the ``async with``."""
 
@@ -254,6 +269,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     plans: PlanRepository
     draws: DrawRepository
+    leave: LeaveRepository
     audit: AuditLog
     #: The transaction's time, taken from the clock when it begins.
     now: datetime

@@ -45,7 +45,7 @@ async def prepare(plan_no: Annotated[str, Path(max_length=32)], task_no: Annotat
             responses=problem_responses(401, 403, 404))
 async def get_draw(draw_id: DrawId, principal: Reader, uow: Uow) -> DrawOut:
     seen = await draws.view(uow.read(), principal, draw_id)
-    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded)
+    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)
 
 
 @router.post("/draws/{draw_id}/seed", response_model=DrawOut, summary="录入公开摇号的随机种子与见证人",
@@ -62,7 +62,7 @@ async def enter_seed(draw_id: DrawId, body: SeedIn, principal: Runner, uow: Uow,
 async def execute(draw_id: DrawId, principal: Runner, uow: Uow) -> DrawOut:
     await draws.execute(uow.write(), principal, draw_id)
     seen = await draws.view(uow.read(), principal, draw_id)
-    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded)
+    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)
 
 
 @router.post("/draws/{draw_id}/reveal", response_model=DrawOut, summary="公开盐值与完整抽取记录（检查时间结束后）",
@@ -79,7 +79,7 @@ async def replace_member(draw_id: DrawId, body: MemberChangeIn, principal: Runne
     await draws.replace_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
                                reason=body.reason)
     seen = await draws.view(uow.read(), principal, draw_id)
-    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded)
+    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)
 
 
 @router.post("/draws/{draw_id}/assignments", response_model=DrawOut,
@@ -88,7 +88,7 @@ async def assign_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner
     await draws.assign_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
                               reason=body.reason)
     seen = await draws.view(uow.read(), principal, draw_id)
-    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded)
+    return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)
 
 
 @router.post("/draws/{draw_id}/void-request", response_model=DrawOut, summary="申请作废抽取（说明理由，公开）",

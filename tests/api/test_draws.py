@@ -275,3 +275,43 @@ async def test_an_imported_lead_bundle_must_verify(
     accepted = await client.post(JOINED, json={"lead_bundle": bundle}, headers=zfk)
     assert accepted.status_code == 201, accepted.text
     assert accepted.json()["counts"]["frame"] == len(bundle["selected"])
+
+
+async def test_an_inspector_on_leave_for_the_whole_window_is_left_out_of_the_roster_with_the_reason(
+    client: httpx.AsyncClient, container: Container, ready: dict[str, dict[str, str]]
+) -> None:
+    async with container.db.engine.connect() as connection:
+        import sqlalchemy as sa
+
+        person = (await connection.execute(sa.text(
+            "SELECT person_id FROM inspector WHERE department_code = 'ZF1' AND status = 'on_duty' "
+            "AND cert_expiry >= '2026-12-31' ORDER BY person_id LIMIT 1"))).scalar_one()
+    assert_problem(await client.post(f"/api/v1/inspectors/{person}/leave", headers=ready["zf1"],
+                                     json={"from_date": "2026-12-01", "to_date": "2026-11-01", "reason": "探亲"}),
+                   422, "request.validation_failed")
+    assert_problem(await client.post(f"/api/v1/inspectors/{person}/leave", headers=ready["zf3"],
+                                     json={"from_date": "2026-01-01", "to_date": "2026-12-31", "reason": "长期病假"}),
+                   403, "auth.foreign_department")
+    leave = await client.post(f"/api/v1/inspectors/{person}/leave", headers=ready["zf1"],
+                              json={"from_date": "2026-01-01", "to_date": "2026-12-31", "reason": "长期病假"})
+    assert leave.status_code == 201, leave.text
+
+    prepared = (await client.post(TASK, json={}, headers=ready["zf1"])).json()
+    seen = (await client.get(f"/api/v1/draws/{prepared['draw_id']}", headers=ready["zf1"])).json()
+
+    assert [person, "抽查时间内请假"] in seen["roster_excluded"]
+    assert person not in [p for p, _ in await _roster(container, prepared["draw_id"])]
+
+    cancelled = await client.delete(f"/api/v1/inspectors/{person}/leave/{leave.json()['id']}", headers=ready["zf1"],
+                                    params={"reason": "提前返岗"})
+    assert cancelled.json()["cancelled_at"] is not None
+    history = (await client.get(f"/api/v1/inspectors/{person}/leave", headers=ready["zf1"])).json()
+    assert len(history) == 1
+
+
+async def _roster(container: Container, draw_id: str) -> list[list[str]]:
+    from app.adapters.db.repositories.audit import Actor
+
+    async with container.uow(Actor("test", "system", None), readonly=True) as uow:
+        roster: list[list[str]] = json.loads(await uow.draws.inputs(draw_id))["roster"]
+    return roster

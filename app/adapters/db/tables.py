@@ -423,3 +423,21 @@ class DrawRow(SQLModel, table=True):
         sa.UniqueConstraint("plan_no", "task_no", "sequence", name="uq_draw_plan_no"),
         sa.Index("ix_draw_task", "plan_no", "task_no"),
     )
+
+
+class InspectorLeaveRow(SQLModel, table=True):
+    """请假: an inspector unavailable from one date to another (drawn teams and schedules respect it)."""
+
+    __tablename__ = "inspector_leave"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    person_id: str = Field(
+        sa_column=sa.Column(sa.String(32), sa.ForeignKey("inspector.person_id"), nullable=False, index=True))
+    from_date: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    to_date: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    reason: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    created_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    created_at: datetime = _ts()
+    cancelled_at: datetime | None = _ts(nullable=True)
+
+    __table_args__ = (sa.CheckConstraint("to_date >= from_date", name="period_ordered"),)

@@ -22,6 +22,7 @@ from app.adapters.db.repositories.directories import (
     SqlInspectorRepository,
 )
 from app.adapters.db.repositories.draws import SqlDrawRepository
+from app.adapters.db.repositories.leave import SqlLeaveRepository
 from app.adapters.db.repositories.outbox import SqlOutboxRepository
 from app.adapters.db.repositories.plans import SqlPlanRepository
 from app.adapters.db.repositories.sync import SqlSyncRepository
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(s, now, self.db.dialect)
         self.plans = SqlPlanRepository(s, now)
         self.draws = SqlDrawRepository(s, now)
+        self.leave = SqlLeaveRepository(s, now)
         self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
         return self
 

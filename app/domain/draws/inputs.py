@@ -4,7 +4,7 @@ and the enterprise–inspector exclusions, and the parameters from the task's sa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,11 +29,14 @@ class DrawInputs:
     roster: list[tuple[str, str]]
     exclusions: list[tuple[str, str, str]]
     params: dict[str, Any]
+    #: Inspectors of the team units left out of the roster, and why (off duty, certificate, leave).
+    roster_excluded: list[tuple[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"frame": [list(r) for r in self.frame], "roster": [list(r) for r in self.roster],
                 "exclusions": [list(e) for e in self.exclusions],
-                "frame_excluded": [[e.uscc, e.reason] for e in self.frame_excluded], "params": self.params}
+                "frame_excluded": [[e.uscc, e.reason] for e in self.frame_excluded], "params": self.params,
+                "roster_excluded": [list(r) for r in self.roster_excluded]}
 
 
 def ceil_bp(bp: int, n: int) -> int:
@@ -102,24 +105,38 @@ async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], weights:
 
 
 async def roster_for(uow: UnitOfWork, task: Task, team_depts: Iterable[str], frame_usccs: set[str],
-                     rotation: dict[str, set[str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
-    """Certified, on-duty inspectors of the team units for the whole window; pair exclusions: declared
-    conflicts during the window and rotation (who inspected the enterprise in its last random inspection)."""
+                     rotation: dict[str, set[str]]
+                     ) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """Certified, on-duty inspectors of the team units for the whole window, not on leave for all of it; pair
+    exclusions: declared conflicts during the window and rotation (who inspected the enterprise in its last
+    random inspection). Everyone left out of the roster is listed with the reason."""
     roster: list[tuple[str, str]] = []
+    left_out: list[tuple[str, str]] = []
     pairs: dict[tuple[str, str], str] = {}
-    for inspector in await uow.inspectors.in_departments(list(team_depts)):
-        if inspector.status is not InspectorStatus.ON_DUTY or inspector.cert_expiry < task.window_end:
+    people = await uow.inspectors.in_departments(list(team_depts))
+    away = {leave.person_id for leave in await uow.leave.during([p.person_id for p in people], task.window_start,
+                                                                  task.window_end)
+            if leave.covers(task.window_start, task.window_end)}
+    for inspector in people:
+        if inspector.status is not InspectorStatus.ON_DUTY:
+            left_out.append((inspector.person_id, f"人员状态为{inspector.status.label}"))
+            continue
+        if inspector.cert_expiry < task.window_end:
+            left_out.append((inspector.person_id, f"执法证 {inspector.cert_expiry.isoformat()} 到期，不能覆盖抽查时间"))
+            continue
+        if inspector.person_id in away:
+            left_out.append((inspector.person_id, "抽查时间内请假"))
             continue
         roster.append((inspector.person_id, inspector.department_code))
         for conflict in inspector.conflicts:
             if conflict.uscc in frame_usccs and _overlaps(conflict.from_date, conflict.to_date, task):
                 pairs[(conflict.uscc, inspector.person_id)] = f"申报利害关系：{conflict.reason}"
-    people = {p for p, _ in roster}
+    in_roster = {p for p, _ in roster}
     for uscc, inspectors in rotation.items():
         if uscc in frame_usccs:
-            for person in inspectors & people:
+            for person in inspectors & in_roster:
                 pairs.setdefault((uscc, person), "轮换：上次随机抽查已检查该企业")
-    return roster, [(u, p, reason) for (u, p), reason in sorted(pairs.items())]
+    return roster, [(u, p, reason) for (u, p), reason in sorted(pairs.items())], left_out
 
 
 def _overlaps(start: date, end: date | None, task: Task) -> bool:

@@ -192,14 +192,14 @@ async def prepare(uow: UnitOfWork, principal: Principal, plan_no: str, task_no: 
                 raise Conflict("抽查对象范围内没有可抽取的企业", "the frame is empty", code="draw.frame_empty",
                                details={"excluded": len(excluded)})
             params = params_for(task, len(frame), quota)
-        roster, pairs = await roster_for(uow, task, params["team_depts"], {r[0] for r in frame}, rotation)
-        inputs = DrawInputs(frame, excluded, roster, pairs, params)
+        roster, pairs, left_out = await roster_for(uow, task, params["team_depts"], {r[0] for r in frame}, rotation)
+        inputs = DrawInputs(frame, excluded, roster, pairs, params, left_out)
         sequence = len(previous) + 1
         draw_id = f"{platform_task_no(plan, task)}-D{sequence}"
         commitments = engine.commitments(inputs, salt)
         draw = Draw(draw_id, plan_no, task_no, sequence, DrawStatus.PREPARED, params, commitments,
                     engine.allocation(inputs), {"frame": len(frame), "roster": len(roster), "exclusions": len(pairs),
-                                                "frame_excluded": len(excluded)}, principal.username, replaces=replaces)
+                                                "frame_excluded": len(excluded), "roster_excluded": len(left_out)}, principal.username, replaces=replaces)
         await uow.draws.add(draw, inputs=engine.canonical(inputs.as_json()), salt=salt)
         uow.audit.record(AuditEvent("draw.prepare", "draw", draw_id, None, {
             "commitments": commitments, "counts": draw.counts, "params": params, "replaces": replaces}))
@@ -339,6 +339,7 @@ class DrawView:
     #: (visible with the bundle).
     teams: list[dict[str, Any]] | None = None
     frame_excluded: list[list[str]] | None = None
+    roster_excluded: list[list[str]] | None = None
 
 
 async def view(uow: UnitOfWork, principal: Principal | None, draw_id: str) -> DrawView:
@@ -347,14 +348,16 @@ async def view(uow: UnitOfWork, principal: Principal | None, draw_id: str) -> Dr
         _plan, task = await _task_of(uow, draw)
         raw = await uow.draws.bundle(draw_id)
         may_see = draw.status is DrawStatus.REVEALED or sees_selection(principal, task)
-        excluded = json.loads(await uow.draws.inputs(draw_id))["frame_excluded"] if may_see else None
+        frozen = json.loads(await uow.draws.inputs(draw_id)) if may_see else None
+        excluded = frozen["frame_excluded"] if frozen else None
+        roster_excluded = frozen.get("roster_excluded", []) if frozen else None
     bundle = json.loads(raw) if raw else None
     public = engine.public(bundle) if bundle else {}
     visible = bundle if bundle and may_see else None
     if visible is not None and draw.status is not DrawStatus.REVEALED:
         visible = {**visible, "salt": None}  # the salt stays sealed until the reveal, even for the task's units
     teams = effective_teams(bundle, draw.changes) if visible is not None and bundle is not None else None
-    return DrawView(draw, task, visible, public, teams, excluded)
+    return DrawView(draw, task, visible, public, teams, excluded, roster_excluded)
 
 
 async def public_bundle(uow: UnitOfWork, draw_id: str) -> bytes:

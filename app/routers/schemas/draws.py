@@ -59,16 +59,19 @@ class DrawOut(Out):
     changes: list[dict[str, Any]] = Field(default_factory=list, description="抽取后的人员更换与人工指派记录")
     teams: list[dict[str, Any]] | None = Field(None, description="计入更换与指派后的检查组；complete 为否的不得入企检查")
     frame_excluded: list[list[str]] | None = Field(None, description="未纳入名录的企业及原因")
+    roster_excluded: list[list[str]] | None = Field(None, description="未纳入人员库的执法人员及原因（状态、证件、请假）")
 
     @classmethod
     def of(cls, d: Draw, bundle: dict[str, Any] | None = None, teams: list[dict[str, Any]] | None = None,
-           frame_excluded: list[list[str]] | None = None) -> DrawOut:
+           frame_excluded: list[list[str]] | None = None,
+           roster_excluded: list[list[str]] | None = None) -> DrawOut:
         return cls(draw_id=d.draw_id, plan_no=d.plan_no, task_no=d.task_no, sequence=d.sequence, status=d.status,
                    status_label=d.status.label, system_seed=d.system_seed, params=d.params, commitments=d.commitments,
                    allocation=d.allocation, counts=d.counts, seed=d.seed, seed_source=d.seed_source,
                    result_hash=d.result_hash, prepared_at=d.prepared_at, executed_at=d.executed_at,
                    revealed_at=d.revealed_at, replaces=d.replaces, void_reason=d.void_reason, voided_at=d.voided_at,
-                   bundle=bundle, changes=d.changes, teams=teams, frame_excluded=frame_excluded)
+                   bundle=bundle, changes=d.changes, teams=teams, frame_excluded=frame_excluded,
+                   roster_excluded=roster_excluded)
 
 
 class DifferenceOut(Out):

@@ -1,0 +1,55 @@
+"""请假: periods when an inspector cannot inspect. A draw leaves out of its roster whoever is away for the whole
+task window; visits are scheduled around the rest. Recorded and cancelled with a reason, never deleted."""
+
+from __future__ import annotations
+
+from app.domain.audit.model import AuditEvent
+from app.domain.auth.model import Permission, Principal
+from app.domain.errors import InvalidInput, NotFound
+from app.domain.ports import UnitOfWork
+from app.domain.scheduling.model import Leave
+
+
+def _snapshot(leave: Leave) -> dict[str, object]:
+    return {"person_id": leave.person_id, "from_date": leave.from_date.isoformat(),
+            "to_date": leave.to_date.isoformat(), "reason": leave.reason}
+
+
+async def _inspector_unit(uow: UnitOfWork, principal: Principal, person_id: str) -> None:
+    principal.require(Permission.INSPECTORS_WRITE)
+    inspector = await uow.inspectors.get(person_id)
+    if inspector is None:
+        raise NotFound(f"执法人员“{person_id}”不存在", f"inspector '{person_id}' not found", code="inspector.not_found")
+    principal.require_department(inspector.department_code)
+
+
+async def record_leave(uow: UnitOfWork, principal: Principal, leave: Leave) -> Leave:
+    if leave.to_date < leave.from_date:
+        raise InvalidInput("请假结束日期不能早于开始日期", "leave ends before it starts", code="leave.period_invalid",
+                           details={"field": "to_date"})
+    async with uow:
+        await _inspector_unit(uow, principal, leave.person_id)
+        leave.created_by = principal.username
+        leave = await uow.leave.add(leave)
+        uow.audit.record(AuditEvent("inspector.leave", "inspector_leave", str(leave.id), None, _snapshot(leave)))
+        await uow.commit()
+    return leave
+
+
+async def cancel_leave(uow: UnitOfWork, principal: Principal, person_id: str, leave_id: int, reason: str) -> Leave:
+    async with uow:
+        await _inspector_unit(uow, principal, person_id)
+        leave = await uow.leave.get(leave_id)
+        if leave is None or leave.person_id != person_id or leave.cancelled_at is not None:
+            raise NotFound("请假记录不存在或已撤销", "leave not found or already cancelled", code="leave.not_found")
+        leave.cancelled_at = uow.now
+        await uow.leave.cancel(leave_id, uow.now)
+        uow.audit.record(AuditEvent("inspector.leave_cancel", "inspector_leave", str(leave_id), _snapshot(leave),
+                                    {"cancelled": True, "reason": reason}))
+        await uow.commit()
+    return leave
+
+
+async def list_leave(uow: UnitOfWork, person_id: str) -> list[Leave]:
+    async with uow:
+        return await uow.leave.of(person_id)
