@@ -315,3 +315,23 @@ async def _roster(container: Container, draw_id: str) -> list[list[str]]:
     async with container.uow(Actor("test", "system", None), readonly=True) as uow:
         roster: list[list[str]] = json.loads(await uow.draws.inputs(draw_id))["roster"]
     return roster
+
+
+async def test_enterprises_at_the_annual_frequency_cap_of_the_tasks_items_are_left_out_with_the_reason(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
+) -> None:
+    # 工贸 items are general items: at most once a year per enterprise.
+    await client.put("/api/v1/quotas/2026/4/ZF3", json={"count": 4}, headers=ready["chief"])
+    url = "/api/v1/plans/2026003/tasks/003号/draws"
+    first = (await client.post(url, json={}, headers=ready["zf3"])).json()
+    await client.post(f"/api/v1/draws/{first['draw_id']}/seed", json=CEREMONY, headers=ready["zf3"])
+    executed = (await client.post(f"/api/v1/draws/{first['draw_id']}/execute", headers=ready["zf3"])).json()
+    chosen = {s["uscc"] for s in executed["bundle"]["selected"]}
+
+    second = (await client.post(url, json={}, headers=ready["zf3"])).json()
+    seen = (await client.get(f"/api/v1/draws/{second['draw_id']}", headers=ready["zf3"])).json()
+
+    capped = {uscc: reason for uscc, reason in seen["frame_excluded"] if "频次上限" in reason}
+    assert set(capped) == chosen
+    assert all(reason.endswith("（每年 1 次）") for reason in capped.values())
+    assert second["counts"]["frame"] == executed["counts"]["frame"] - len(chosen)

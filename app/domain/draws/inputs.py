@@ -84,10 +84,11 @@ def imported_params(task: Task) -> dict[str, Any]:
             "load_slack": 1}
 
 
-async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], weights: dict[str, int] | None
-                    ) -> tuple[list[tuple[str, str, str, str, int]], list[FrameExclusion]]:
-    """The enterprises in the task's scope; closed ones and ones another overlapping draw already took (merge
-    into that visit instead) are listed with their reason, not drawn."""
+async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], capped: dict[str, str],
+                    weights: dict[str, int] | None) -> tuple[list[tuple[str, str, str, str, int]], list[FrameExclusion]]:
+    """The enterprises in the task's scope; closed ones, ones another overlapping draw already took (merge into
+    that visit instead) and ones at the annual frequency cap of the task's items are listed with their reason,
+    not drawn."""
     frame: list[tuple[str, str, str, str, int]] = []
     excluded: list[FrameExclusion] = []
     scope = task.scope
@@ -98,6 +99,8 @@ async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], weights:
                 excluded.append(FrameExclusion(uscc, f"经营状态为{_CLOSED[status]}"))
             elif uscc in taken:
                 excluded.append(FrameExclusion(uscc, f"已被时间重叠的同行业任务抽中（{taken[uscc]}），合并检查"))
+            elif uscc in capped:
+                excluded.append(FrameExclusion(uscc, capped[uscc]))
             else:
                 risk = credit_class or "U"
                 frame.append((uscc, industry, county, risk, weights.get(risk, 1) if weights else 1))

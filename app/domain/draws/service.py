@@ -85,11 +85,26 @@ async def _task_of(uow: UnitOfWork, draw: Draw) -> tuple[Plan, Task]:
     return plan, find_task(plan, draw.task_no)
 
 
-async def _taken_by_overlapping(uow: UnitOfWork, plan: Plan, task: Task) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Enterprises other overlapping tasks already drew (merged visits), and who inspected each enterprise in its
-    most recent random inspection (rotation)."""
-    taken: dict[str, str] = {}
-    rotation: dict[str, set[str]] = {}
+@dataclass(slots=True)
+class _History:
+    #: Enterprises an overlapping task of the same industry already drew: merged into that visit.
+    taken: dict[str, str]
+    #: Who inspected each enterprise in its most recent random inspection (rotation).
+    rotation: dict[str, set[str]]
+    #: Enterprises at the annual frequency cap of one of this task's items, with the reason.
+    capped: dict[str, str]
+
+
+async def _history(uow: UnitOfWork, plan: Plan, task: Task) -> _History:
+    """What earlier draws mean for this one. Every random inspection starts from a draw, so the draws of the
+    year count the inspections of each enterprise under each item (the annual frequency cap)."""
+    caps: dict[str, int] = {}
+    for code in {c for codes in task.items.values() for c in codes}:
+        item = await uow.items.get(code)
+        if item is not None and item.frequency_cap:
+            caps[code] = item.frequency_cap
+    history = _History({}, {}, {})
+    counts: dict[tuple[str, str], int] = {}
     for draw in await uow.draws.find(statuses=(DrawStatus.EXECUTED, DrawStatus.REVEALED)):
         other_plan = await uow.plans.get(draw.plan_no)
         if other_plan is None:
@@ -99,12 +114,21 @@ async def _taken_by_overlapping(uow: UnitOfWork, plan: Plan, task: Task) -> tupl
         if bundle is None:
             continue
         content = json.loads(bundle)
+        chosen = [row["uscc"] for row in content["selected"]]
         if overlapping(plan, task, other_plan, other):
-            for row in content["selected"]:
-                taken.setdefault(row["uscc"], draw.draw_id)
+            for uscc in chosen:
+                history.taken.setdefault(uscc, draw.draw_id)
         for team in content["teams"]:
-            rotation[team["uscc"]] = {m["person_id"] for m in team["members"]}
-    return taken, rotation
+            history.rotation[team["uscc"]] = {m["person_id"] for m in team["members"]}
+        if other_plan.year == plan.year:
+            shared = {c for codes in other.items.values() for c in codes} & caps.keys()
+            for uscc in chosen:
+                for code in shared:
+                    counts[(uscc, code)] = counts.get((uscc, code), 0) + 1
+    for (uscc, code), n in counts.items():
+        if n >= caps[code]:
+            history.capped.setdefault(uscc, f"抽查事项 {code} 已达年度抽查频次上限（每年 {caps[code]} 次）")
+    return history
 
 
 async def _lead_is_partner(uow: UnitOfWork, task: Task) -> bool:
@@ -180,19 +204,20 @@ async def prepare(uow: UnitOfWork, principal: Principal, plan_no: str, task_no: 
         if task.sampling.mode is SamplingMode.ANNUAL_QUOTA:
             entered = await uow.plans.quota(today.year, quarter_of(today), task.lead_department)
             quota = entered.count if entered else None
-        taken, rotation = await _taken_by_overlapping(uow, plan, task)
+        history = await _history(uow, plan, task)
         excluded: list[FrameExclusion] = []
         if imported is not None:
             frame = await _imported_frame(uow, imported, None)
             params = imported_params(task)
         else:
             weights_hint = params_for(task, 1, quota if quota is not None else 1)
-            frame, excluded = await frame_for(uow, task, taken, weights_hint.get("weights"))
+            frame, excluded = await frame_for(uow, task, history.taken, history.capped, weights_hint.get("weights"))
             if not frame:
                 raise Conflict("抽查对象范围内没有可抽取的企业", "the frame is empty", code="draw.frame_empty",
                                details={"excluded": len(excluded)})
             params = params_for(task, len(frame), quota)
-        roster, pairs, left_out = await roster_for(uow, task, params["team_depts"], {r[0] for r in frame}, rotation)
+        roster, pairs, left_out = await roster_for(uow, task, params["team_depts"], {r[0] for r in frame},
+                                                   history.rotation)
         inputs = DrawInputs(frame, excluded, roster, pairs, params, left_out)
         sequence = len(previous) + 1
         draw_id = f"{platform_task_no(plan, task)}-D{sequence}"
