@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
-from app.domain.draws import engine
+from app.domain.draws import amendments, engine
 from app.domain.draws import service as draws
 from app.routers.errors import problem_responses
 from app.routers.schemas.draws import (
@@ -76,7 +76,7 @@ async def reveal(draw_id: DrawId, principal: Reader, uow: Uow, container: Contai
              summary="更换检查组成员（生病、新申报回避等）：按签号顺序递补下一名，记录理由并公开",
              responses=problem_responses(401, 403, 404, 409, 422))
 async def replace_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner, uow: Uow) -> DrawOut:
-    await draws.replace_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
+    await amendments.replace_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
                                reason=body.reason)
     seen = await draws.view(uow.read(), principal, draw_id)
     return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)
@@ -85,7 +85,7 @@ async def replace_member(draw_id: DrawId, body: MemberChangeIn, principal: Runne
 @router.post("/draws/{draw_id}/assignments", response_model=DrawOut,
              summary="人工指派：补齐抽取未能配齐的检查组（须说明理由）", responses=problem_responses(401, 403, 404, 409, 422))
 async def assign_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner, uow: Uow) -> DrawOut:
-    await draws.assign_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
+    await amendments.assign_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
                               reason=body.reason)
     seen = await draws.view(uow.read(), principal, draw_id)
     return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)
@@ -94,13 +94,13 @@ async def assign_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner
 @router.post("/draws/{draw_id}/void-request", response_model=DrawOut, summary="申请作废抽取（说明理由，公开）",
              responses=problem_responses(401, 403, 404, 409, 422))
 async def request_void(draw_id: DrawId, body: VoidIn, principal: Runner, uow: Uow) -> DrawOut:
-    return DrawOut.of(await draws.request_void(uow.write(), principal, draw_id, body.reason))
+    return DrawOut.of(await amendments.request_void(uow.write(), principal, draw_id, body.reason))
 
 
 @router.post("/draws/{draw_id}/void-approve", response_model=DrawOut, summary="批准作废（执法监督科，不得审批本人申请）",
              responses=problem_responses(401, 403, 404, 409))
 async def approve_void(draw_id: DrawId, principal: Approver, uow: Uow) -> DrawOut:
-    return DrawOut.of(await draws.approve_void(uow.write(), principal, draw_id))
+    return DrawOut.of(await amendments.approve_void(uow.write(), principal, draw_id))
 
 
 @router.post("/draws/verify", response_model=VerificationOut, summary="核验任一抽取记录（按 CN-INSPECT/v1 重算并逐项比对）",

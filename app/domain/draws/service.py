@@ -17,7 +17,7 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import CreditClass, DepartmentKind
 from app.domain.draws import engine
-from app.domain.draws.changes import check_manual, effective_teams, next_candidate
+from app.domain.draws.changes import effective_teams
 from app.domain.draws.inputs import DrawInputs, frame_for, imported_params, overlapping, params_for, roster_for
 from app.domain.draws.model import Draw, DrawStatus, FrameExclusion, SeedKind
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -31,14 +31,14 @@ from app.domain.provincial.model import DrawReport, DrawTarget, DrawTeam, TeamMe
 CST = timezone(timedelta(hours=8))
 SEED_DIGITS = re.compile(r"\d")
 MIN_SEED_DIGITS = 20
-_LIVE = (DrawStatus.PREPARED, DrawStatus.SEEDED, DrawStatus.EXECUTED, DrawStatus.REVEALED)
+LIVE = (DrawStatus.PREPARED, DrawStatus.SEEDED, DrawStatus.EXECUTED, DrawStatus.REVEALED)
 
 
 def draw_not_found(draw_id: str) -> NotFound:
     return NotFound(f"抽取记录“{draw_id}”不存在", f"draw '{draw_id}' not found", code="draw.not_found")
 
 
-def _state(draw: Draw, *expected: DrawStatus) -> None:
+def check_state(draw: Draw, *expected: DrawStatus) -> None:
     if draw.status not in expected:
         raise Conflict(f"抽取记录处于“{draw.status.label}”状态，不能进行此操作", f"draw is {draw.status.value}",
                        code="draw.state_invalid", details={"draw_status": draw.status.value})
@@ -52,33 +52,30 @@ def sees_selection(principal: Principal | None, task: Task) -> bool:
     """Who may learn who was drawn before the reveal: the task's own units and the bureau-wide roles."""
     if principal is None:
         return False
-    try:
-        for unit in task_units(task):
-            try:
-                principal.require_department(unit)
-                return True
-            except PermissionDenied:
-                continue
-    except PermissionDenied:
-        return False
+    for unit in task_units(task):
+        try:
+            principal.require_department(unit)
+        except PermissionDenied:
+            continue
+        return True
     return False
 
 
-def _require_task_unit(principal: Principal, task: Task) -> None:
+def require_task_unit(principal: Principal, task: Task) -> None:
     principal.require(Permission.DRAWS_RUN)
     if not sees_selection(principal, task):
         raise PermissionDenied("只有参加该任务的单位可以组织抽取", "only the task's units run its draws",
                                code="draw.foreign_task")
 
 
-async def _locate(uow: UnitOfWork, draw_id: str, *, for_update: bool = False) -> Draw:
+async def locate(uow: UnitOfWork, draw_id: str, *, for_update: bool = False) -> Draw:
     draw = await uow.draws.get(draw_id, for_update=for_update)
     if draw is None:
         raise draw_not_found(draw_id)
     return draw
 
 
-async def _task_of(uow: UnitOfWork, draw: Draw) -> tuple[Plan, Task]:
+async def task_of(uow: UnitOfWork, draw: Draw) -> tuple[Plan, Task]:
     plan = await uow.plans.get(draw.plan_no)
     if plan is None:
         raise draw_not_found(draw.draw_id)
@@ -175,7 +172,7 @@ async def prepare(uow: UnitOfWork, principal: Principal, plan_no: str, task_no: 
     bureau's own inspectors over them with the same algorithm."""
     plan = await get_plan(uow, plan_no)
     task = find_task(plan, task_no)
-    _require_task_unit(principal, task)
+    require_task_unit(principal, task)
     ensure_can_draw(plan, task, today)
     async with uow:
         joined = await _lead_is_partner(uow, task)
@@ -244,10 +241,10 @@ def _ceremony_seed(seed: str, witnesses: list[str]) -> None:
 async def enter_seed(uow: UnitOfWork, principal: Principal, draw_id: str, *, seed: str, kind: SeedKind,
                      witnesses: list[str], now: datetime, allow_system: bool) -> Draw:
     async with uow:
-        draw = await _locate(uow, draw_id, for_update=True)
-        _plan, task = await _task_of(uow, draw)
-        _require_task_unit(principal, task)
-        _state(draw, DrawStatus.PREPARED)
+        draw = await locate(uow, draw_id, for_update=True)
+        _plan, task = await task_of(uow, draw)
+        require_task_unit(principal, task)
+        check_state(draw, DrawStatus.PREPARED)
         if kind is SeedKind.PUBLIC_CEREMONY:
             _ceremony_seed(seed, witnesses)
         elif not allow_system:
@@ -269,10 +266,10 @@ async def enter_seed(uow: UnitOfWork, principal: Principal, draw_id: str, *, see
 async def execute(uow: UnitOfWork, principal: Principal, draw_id: str) -> Draw:
     """Compute the draw, store its immutable bundle and publish the result hash; queue the report to the platform."""
     async with uow:
-        draw = await _locate(uow, draw_id, for_update=True)
-        plan, task = await _task_of(uow, draw)
-        _require_task_unit(principal, task)
-        _state(draw, DrawStatus.SEEDED)
+        draw = await locate(uow, draw_id, for_update=True)
+        plan, task = await task_of(uow, draw)
+        require_task_unit(principal, task)
+        check_state(draw, DrawStatus.SEEDED)
         assert draw.seed is not None
         assert draw.seed_source is not None
         inputs = json.loads(await uow.draws.inputs(draw_id))
@@ -301,54 +298,17 @@ def _report(draw: Draw, bundle: dict[str, Any], at: datetime) -> DrawReport:
 async def reveal(uow: UnitOfWork, principal: Principal, draw_id: str, *, today: date) -> Draw:
     """Publish the salt and the whole bundle: after the task window, or earlier on 执法监督科's decision."""
     async with uow:
-        draw = await _locate(uow, draw_id, for_update=True)
-        _plan, task = await _task_of(uow, draw)
-        _state(draw, DrawStatus.EXECUTED)
+        draw = await locate(uow, draw_id, for_update=True)
+        _plan, task = await task_of(uow, draw)
+        check_state(draw, DrawStatus.EXECUTED)
         if today <= task.window_end:
             principal.require(Permission.PLANS_APPROVE)
         else:
-            _require_task_unit(principal, task)
+            require_task_unit(principal, task)
         draw.status, draw.revealed_at, draw.revealed_by = DrawStatus.REVEALED, uow.now, principal.username
         await uow.draws.update(draw)
         uow.audit.record(AuditEvent("draw.reveal", "draw", draw_id, {"status": "executed"},
                                     {"status": "revealed", "before_window_end": today <= task.window_end}))
-        await uow.commit()
-    return draw
-
-
-async def request_void(uow: UnitOfWork, principal: Principal, draw_id: str, reason: str) -> Draw:
-    if len(reason.strip()) < 4:
-        raise InvalidInput("作废抽取须说明理由", "voiding needs a reason", code="draw.void_reason_missing",
-                           details={"field": "reason"})
-    async with uow:
-        draw = await _locate(uow, draw_id, for_update=True)
-        _plan, task = await _task_of(uow, draw)
-        _require_task_unit(principal, task)
-        _state(draw, *_LIVE)
-        if draw.void_requested_by:
-            raise Conflict("已提出作废申请，等待审批", "a void request is pending", code="draw.void_pending")
-        draw.void_reason, draw.void_requested_by = reason.strip(), principal.username
-        await uow.draws.update(draw)
-        uow.audit.record(AuditEvent("draw.void_request", "draw", draw_id, None, {"reason": draw.void_reason}))
-        await uow.commit()
-    return draw
-
-
-async def approve_void(uow: UnitOfWork, principal: Principal, draw_id: str) -> Draw:
-    principal.require(Permission.PLANS_APPROVE)
-    async with uow:
-        draw = await _locate(uow, draw_id, for_update=True)
-        _state(draw, *_LIVE)
-        if not draw.void_requested_by:
-            raise Conflict("没有待审批的作废申请", "no void request to approve", code="draw.void_not_requested")
-        if draw.void_requested_by == principal.username:
-            raise PermissionDenied("不能审批自己提出的作废申请", "one cannot approve one's own void request",
-                                   code="draw.self_approval")
-        before = draw.status.value
-        draw.status, draw.voided_by, draw.voided_at = DrawStatus.VOIDED, principal.username, uow.now
-        await uow.draws.update(draw)
-        uow.audit.record(AuditEvent("draw.void", "draw", draw_id, {"status": before},
-                                    {"status": "voided", "reason": draw.void_reason}))
         await uow.commit()
     return draw
 
@@ -369,8 +329,8 @@ class DrawView:
 
 async def view(uow: UnitOfWork, principal: Principal | None, draw_id: str) -> DrawView:
     async with uow:
-        draw = await _locate(uow, draw_id)
-        _plan, task = await _task_of(uow, draw)
+        draw = await locate(uow, draw_id)
+        _plan, task = await task_of(uow, draw)
         raw = await uow.draws.bundle(draw_id)
         may_see = draw.status is DrawStatus.REVEALED or sees_selection(principal, task)
         frozen = json.loads(await uow.draws.inputs(draw_id)) if may_see else None
@@ -387,7 +347,7 @@ async def view(uow: UnitOfWork, principal: Principal | None, draw_id: str) -> Dr
 
 async def public_bundle(uow: UnitOfWork, draw_id: str) -> bytes:
     async with uow:
-        draw = await _locate(uow, draw_id)
+        draw = await locate(uow, draw_id)
         if draw.status is not DrawStatus.REVEALED:
             raise Conflict("抽取结果将在检查时间结束后公开", "the bundle is published after the inspection window",
                            code="draw.not_revealed")
@@ -399,52 +359,3 @@ async def public_bundle(uow: UnitOfWork, draw_id: str) -> bytes:
 async def public_self_check(uow: UnitOfWork, draw_id: str, uscc: str) -> dict[str, Any]:
     raw = await public_bundle(uow, draw_id)
     return engine.check_enterprise(json.loads(raw), uscc)
-
-
-async def _changeable(uow: UnitOfWork, principal: Principal, draw_id: str) -> tuple[Draw, dict[str, Any], str]:
-    draw = await _locate(uow, draw_id, for_update=True)
-    _plan, task = await _task_of(uow, draw)
-    _require_task_unit(principal, task)
-    _state(draw, DrawStatus.EXECUTED, DrawStatus.REVEALED)
-    raw = await uow.draws.bundle(draw_id)
-    assert raw is not None
-    return draw, json.loads(raw), await uow.draws.salt(draw_id)
-
-
-async def replace_member(uow: UnitOfWork, principal: Principal, draw_id: str, *, uscc: str, person_id: str,
-                         reason: str) -> Draw:
-    """A member who cannot go is replaced by the next candidate in ticket order; the change is recorded, public."""
-    if len(reason.strip()) < 2:
-        raise InvalidInput("更换检查人员须说明理由", "a replacement needs a reason", code="draw.reason_missing",
-                           details={"field": "reason"})
-    async with uow:
-        draw, bundle, salt = await _changeable(uow, principal, draw_id)
-        added, a_value = next_candidate(bundle, draw.changes, salt, uscc, person_id)
-        change = {"kind": "replacement", "uscc": uscc, "removed": person_id, "added": added, "A": a_value,
-                  "reason": reason.strip(), "by": principal.username, "at": uow.now.isoformat()}
-        draw.changes = [*draw.changes, change]
-        await uow.draws.update(draw)
-        uow.audit.record(AuditEvent("draw.replace_member", "draw", draw_id, {"member": person_id}, change))
-        await uow.commit()
-    return draw
-
-
-async def assign_member(uow: UnitOfWork, principal: Principal, draw_id: str, *, uscc: str, person_id: str,
-                        reason: str) -> Draw:
-    """Complete a team the draw could not fill (fallback 3) by a reasoned manual assignment from the roster."""
-    if len(reason.strip()) < 2:
-        raise InvalidInput("人工指派须说明理由", "a manual assignment needs a reason", code="draw.reason_missing",
-                           details={"field": "reason"})
-    async with uow:
-        draw, bundle, _salt = await _changeable(uow, principal, draw_id)
-        if person_id not in {p for p, _d in bundle["roster"]}:
-            raise InvalidInput("只能指派本次抽取人员库中的执法人员（持证、在岗）", "only someone of the draw's roster",
-                               code="draw.not_in_roster", details={"field": "person_id"})
-        check_manual(bundle, draw.changes, uscc, person_id)
-        change = {"kind": "manual_assignment", "uscc": uscc, "removed": None, "added": person_id,
-                  "reason": reason.strip(), "by": principal.username, "at": uow.now.isoformat()}
-        draw.changes = [*draw.changes, change]
-        await uow.draws.update(draw)
-        uow.audit.record(AuditEvent("draw.assign_member", "draw", draw_id, None, change))
-        await uow.commit()
-    return draw
