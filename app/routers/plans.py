@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from app.deps import Uow, require
+from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
 from app.domain.plans import compliance as targets
 from app.domain.plans import service as plans
@@ -180,12 +180,13 @@ async def set_quota(year: Annotated[int, Path(ge=2020, le=2100)], quarter: Annot
 @router.get("/compliance", response_model=ComplianceOut, summary="合规指标：数值、目标与是否达标",
             responses=problem_responses(401, 403, 422))
 async def compliance(
-    principal: Annotated[Principal, Depends(require(Permission.COMPLIANCE_READ))], uow: Uow,
+    principal: Annotated[Principal, Depends(require(Permission.COMPLIANCE_READ))], uow: Uow, container: ContainerDep,
     year: Annotated[int, Query(ge=2020, le=2100)],
     quarter: Annotated[int | None, Query(ge=1, le=4, description="季度；不填为全年")] = None,
 ) -> ComplianceOut:
-    indicators = await targets.report(uow.read(), principal, year, quarter)
+    indicators = await targets.report(uow.read(), principal, year, quarter, today=container.clock.today())
     return ComplianceOut(year=year, quarter=quarter, indicators=[
         IndicatorOut(code=i.code, name=i.name, department_code=i.department_code, period=i.period, value=i.value,
-                     target=i.target, met=i.met, status_label="达标" if i.met else "未达标", detail=i.detail)
+                     target=i.target, met=i.met, state=i.state, status_label=targets.STATE_LABELS[i.state],
+                     detail=i.detail)
         for i in indicators])

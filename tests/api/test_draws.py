@@ -215,8 +215,15 @@ async def test_compliance_reports_the_credit_classified_share_and_class_inclusio
     client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
 ) -> None:
     await drawn(client, ready["zf1"])
+    once = (await client.get("/api/v1/compliance", params={"year": 2026, "quarter": 4},
+                             headers=ready["chief"])).json()
+    zf1 = next(i for i in once["indicators"] if i["department_code"] == "ZF1" and i["code"] == "internal_joint_per_quarter")
+    assert (zf1["value"], zf1["state"]) == (1, "at_risk")
+    await drawn(client, ready["zf1"])
     report = (await client.get("/api/v1/compliance", params={"year": 2026, "quarter": 4},
                                headers=ready["chief"])).json()
+    zf1 = next(i for i in report["indicators"] if i["department_code"] == "ZF1" and i["code"] == "internal_joint_per_quarter")
+    assert (zf1["value"], zf1["state"], len(zf1["detail"]["draws"])) == (2, "met", 2)
     share = next(i for i in report["indicators"] if i["code"] == "credit_classified_share")
     assert (share["value"], share["target"], share["met"]) == (1.0, 0.9, True)
     classes = [i for i in report["indicators"] if i["code"] == "class_inclusion_rate"]

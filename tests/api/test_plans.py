@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -18,7 +18,7 @@ from app.domain.errors import Conflict
 from app.domain.plans.model import PlanStatus
 from app.domain.plans.seed import parse_plan_document
 from app.domain.plans.service import ensure_can_draw, find_task, load_seed
-from tests.support import MakeUser, assert_problem
+from tests.support import FixedClock, MakeUser, assert_problem
 
 PLANS = "/api/v1/plans"
 
@@ -239,29 +239,27 @@ async def test_quarterly_quotas_are_entered_by_the_supervisor_audited_and_used_a
                                                                     (None, 12)]
 
 
-async def test_compliance_counts_internal_joint_inspections_per_brigade_and_quarter_and_bureau_led_minimums(
+async def test_compliance_warns_ahead_for_the_running_quarter_and_reports_bureau_led_minimums(
     client: httpx.AsyncClient, container: Container, supervisor: dict[str, str]
 ) -> None:
+    container.clock = FixedClock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))  # type: ignore[assignment]
     await load_2026(container)
     q1 = (await client.get("/api/v1/compliance", params={"year": 2026, "quarter": 1}, headers=supervisor)).json()
     brigades = {i["department_code"]: i for i in q1["indicators"] if i["code"] == "internal_joint_per_quarter"}
-    assert {k: (v["value"], v["target"], v["met"]) for k, v in brigades.items()} == {
-        "ZF1": (1, 2, False), "ZF2": (1, 2, False), "ZF3": (1, 2, False)}
+    assert {k: (v["value"], v["target"], v["state"]) for k, v in brigades.items()} == {
+        "ZF1": (0, 2, "missed"), "ZF2": (0, 2, "missed"), "ZF3": (0, 2, "missed")}
     assert brigades["ZF1"]["status_label"] == "未达标"
 
-    for n in (2, 3):
-        body = draft(f"202610{n}", task_no=f"10{n}号", window_start="2026-05-01")
-        await client.post(PLANS, json=body, headers=supervisor)
-        await client.post(f"{PLANS}/202610{n}/approve", headers=supervisor)
-        await client.post(f"{PLANS}/202610{n}/publish", headers=supervisor)
-    q2 = (await client.get("/api/v1/compliance", params={"year": 2026, "quarter": 2}, headers=supervisor)).json()
-    zf1 = next(i for i in q2["indicators"] if i["department_code"] == "ZF1" and i["code"] == "internal_joint_per_quarter")
-    assert (zf1["value"], zf1["met"]) == (2, True)
+    q4 = (await client.get("/api/v1/compliance", params={"year": 2026, "quarter": 4}, headers=supervisor)).json()
+    zf1 = next(i for i in q4["indicators"] if i["department_code"] == "ZF1" and i["code"] == "internal_joint_per_quarter")
+    assert (zf1["state"], zf1["status_label"], zf1["detail"]["days_left"]) == ("at_risk", "进度预警", 60)
 
     q3 = (await client.get("/api/v1/compliance", params={"year": 2026, "quarter": 3}, headers=supervisor)).json()
     per_industry = [i for i in q3["indicators"] if i["code"] == "cross_department_per_industry"]
     assert [(i["detail"]["plan_no"], i["detail"]["industry"], i["value"], i["met"]) for i in per_industry] == [
         ("秦联2026025", "FM", 3, True)]
+    share = next(i for i in q3["indicators"] if i["code"] == "credit_classified_share")
+    assert (share["value"], share["detail"]["draws"]) == (0, 0)
 
 
 def test_a_task_draws_only_once_its_plan_is_published_and_inside_its_window() -> None:

@@ -1,7 +1,8 @@
 """Targets the 2026 plan sets, computed for any year and quarter from the records.
 
-- Each 执法大队 initiates at least 2 internal joint random inspections per quarter: the internal joint tasks it
-  leads whose window opens in the quarter.
+- Each 执法大队 initiates at least 2 internal joint random inspections per quarter: the draws executed in the quarter
+  for internal joint tasks it leads (a random inspection starts with its draw). In the current quarter a shortfall
+  is a warning ahead (进度预警), not yet a miss.
 - In cross-department tasks led by the bureau, at least 3 enterprises per industry: the per-industry minimum
   the task plans (the draws add the counts actually drawn).
 """
@@ -37,24 +38,50 @@ class Indicator:
     department_code: str | None = None
     period: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    #: met, at_risk (the period is still running and the target not reached yet), missed, upcoming.
+    state: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.state:
+            object.__setattr__(self, "state", "met" if self.met else "missed")
+
+
+STATE_LABELS = {"met": "达标", "at_risk": "进度预警", "missed": "未达标", "upcoming": "尚未开始"}
+
+
+@dataclass(frozen=True, slots=True)
+class Initiated:
+    """An executed draw of an internal joint task: one random inspection initiated by the task's lead unit."""
+
+    lead_department: str
+    draw_id: str
+    day: date
 
 
 def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
 
 
-def internal_joint_initiated(plans: list[Plan], brigades: list[Department], year: int,
-                             quarters: list[int]) -> list[Indicator]:
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * quarter - 2, 1)
+    end = (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - timedelta(days=1)
+    return start, end
+
+
+def internal_joint_initiated(initiated: list[Initiated], brigades: list[Department], year: int, quarters: list[int],
+                             today: date) -> list[Indicator]:
     indicators = []
     for brigade in brigades:
         for quarter in quarters:
-            tasks = [(p.plan_no, t.task_no) for p in plans if p.status in PUBLIC_STATUSES for t in p.tasks
-                     if t.joint_type is JointType.INTERNAL and t.lead_department == brigade.code
-                     and t.window_start.year == year and quarter_of(t.window_start) == quarter]
+            start, end = quarter_bounds(year, quarter)
+            draws = [i.draw_id for i in initiated if i.lead_department == brigade.code and start <= i.day <= end]
+            met = len(draws) >= INTERNAL_JOINT_PER_QUARTER
+            state = "met" if met else "upcoming" if today < start else "at_risk" if today <= end else "missed"
             indicators.append(Indicator(
-                "internal_joint_per_quarter", f"{brigade.short_name}每季度发起内部联合随机抽查（次）", len(tasks),
-                INTERNAL_JOINT_PER_QUARTER, len(tasks) >= INTERNAL_JOINT_PER_QUARTER, brigade.code, f"{year}Q{quarter}",
-                {"tasks": [{"plan_no": p, "task_no": t} for p, t in tasks]},
+                "internal_joint_per_quarter", f"{brigade.short_name}每季度发起内部联合随机抽查（次）", len(draws),
+                INTERNAL_JOINT_PER_QUARTER, met, brigade.code, f"{year}Q{quarter}",
+                {"draws": draws, "days_left": max(0, (end - today).days + 1) if start <= today <= end else None},
+                state,
             ))
     return indicators
 
@@ -90,11 +117,12 @@ def enterprises_per_industry(plans: list[Plan], bureau_units: set[str], year: in
     return indicators
 
 
-def compliance(plans: list[Plan], departments: list[Department], year: int, quarter: int | None) -> list[Indicator]:
+def compliance(plans: list[Plan], departments: list[Department], year: int, quarter: int | None,
+               initiated: list[Initiated], today: date) -> list[Indicator]:
     brigades = [d for d in departments if d.kind is DepartmentKind.BRIGADE]
     bureau = {d.code for d in departments if d.kind is not DepartmentKind.PARTNER}
     quarters = [quarter] if quarter else [1, 2, 3, 4]
-    return [*internal_joint_initiated(plans, brigades, year, quarters),
+    return [*internal_joint_initiated(initiated, brigades, year, quarters, today),
             *enterprises_per_industry(plans, bureau, year, quarter)]
 
 
@@ -118,18 +146,26 @@ def draw_indicators(draws: list[tuple[str, dict[str, Any]]], period: str) -> lis
     return out
 
 
-async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int | None) -> list[Indicator]:
+async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int | None, *,
+                 today: date) -> list[Indicator]:
     principal.require(Permission.COMPLIANCE_READ)
     period = f"{year}" if quarter is None else f"{year}Q{quarter}"
     executed: list[tuple[str, dict[str, Any]]] = []
+    initiated: list[Initiated] = []
     async with uow:
         plans = await uow.plans.find(year=year)
+        tasks = {(p.plan_no, t.task_no): t for p in plans for t in p.tasks}
         departments = await uow.departments.list()
         for draw in await uow.draws.find(statuses=(DrawStatus.EXECUTED, DrawStatus.REVEALED)):
             day = draw.executed_at.astimezone(CST).date() if draw.executed_at else None
-            if day is None or day.year != year or (quarter is not None and quarter_of(day) != quarter):
+            if day is None or day.year != year:
+                continue
+            task = tasks.get((draw.plan_no, draw.task_no))
+            if task is not None and task.joint_type is JointType.INTERNAL:
+                initiated.append(Initiated(task.lead_department, draw.draw_id, day))
+            if quarter is not None and quarter_of(day) != quarter:
                 continue
             raw = await uow.draws.bundle(draw.draw_id)
             if raw is not None:
                 executed.append((draw.draw_id, json.loads(raw)))
-    return [*compliance(plans, departments, year, quarter), *draw_indicators(executed, period)]
+    return [*compliance(plans, departments, year, quarter, initiated, today), *draw_indicators(executed, period)]

@@ -267,6 +267,7 @@ class IndicatorOut(Out):
     value: float
     target: float
     met: bool
+    state: str = Field(description="met 达标 / at_risk 进度预警（本期未结束）/ missed 未达标 / upcoming 尚未开始")
     status_label: str
     detail: dict[str, Any]
 
