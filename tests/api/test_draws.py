@@ -342,3 +342,23 @@ async def test_enterprises_at_the_annual_frequency_cap_of_the_tasks_items_are_le
     assert set(capped) == chosen
     assert all(reason.endswith("（每年 1 次）") for reason in capped.values())
     assert second["counts"]["frame"] == executed["counts"]["frame"] - len(chosen)
+
+
+async def test_a_bureau_led_cross_department_draw_counts_its_enterprises_per_industry(
+    client: httpx.AsyncClient, container: Container, ready: dict[str, dict[str, str]], make_user: MakeUser
+) -> None:
+    container.clock = FixedClock(datetime(2026, 7, 15, 2, 0, tzinfo=UTC))  # type: ignore[assignment]
+    fmk = await make_user("department", "FMK")
+    url = "/api/v1/plans/秦联2026025/tasks/秦联025/draws"
+    prepared = (await client.post(url, json={}, headers=fmk)).json()
+    assert prepared["params"]["industry_min"] == 3
+    assert prepared["params"]["team_depts"][0] == "FMK"
+    await client.post(f"/api/v1/draws/{prepared['draw_id']}/seed", json=CEREMONY, headers=fmk)
+    executed = (await client.post(f"/api/v1/draws/{prepared['draw_id']}/execute", headers=fmk)).json()
+    drawn_fm = len(executed["bundle"]["selected"])
+
+    report = (await client.get("/api/v1/compliance", params={"year": 2026, "quarter": 3},
+                               headers=ready["chief"])).json()
+    [fm] = [i for i in report["indicators"] if i["code"] == "cross_department_per_industry"]
+    assert (fm["value"], fm["detail"]["basis"], fm["detail"]["planned_minimum"]) == (drawn_fm, "drawn", 3)
+    assert fm["met"] is (drawn_fm >= 3)

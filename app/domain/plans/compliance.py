@@ -94,8 +94,11 @@ def _overlaps(task: Task, year: int, quarter: int | None) -> bool:
     return task.window_start < end and task.window_end >= start
 
 
-def enterprises_per_industry(plans: list[Plan], bureau_units: set[str], year: int,
-                             quarter: int | None) -> list[Indicator]:
+def enterprises_per_industry(plans: list[Plan], bureau_units: set[str], year: int, quarter: int | None,
+                             drawn: dict[tuple[str, str], dict[str, int]] | None = None) -> list[Indicator]:
+    """Per industry of each bureau-led cross-department task: the enterprises its draws selected, or, before any
+    draw, the minimum the task plans (``basis`` says which)."""
+    drawn = drawn or {}
     indicators = []
     for plan in plans:
         if plan.status not in PUBLIC_STATUSES:
@@ -106,24 +109,28 @@ def enterprises_per_industry(plans: list[Plan], bureau_units: set[str], year: in
             if not _overlaps(task, year, quarter):
                 continue
             planned = task.sampling.min_per_industry or 0
+            selected = drawn.get((plan.plan_no, task.task_no))
             for industry in task.scope.industries:
+                value = selected.get(industry, 0) if selected is not None else planned
                 indicators.append(Indicator(
                     "cross_department_per_industry",
-                    f"{plan.plan_no} {INDUSTRIES.get(industry, industry)}：跨部门联合抽查企业数（家）", planned,
-                    ENTERPRISES_PER_INDUSTRY, planned >= ENTERPRISES_PER_INDUSTRY, task.lead_department,
+                    f"{plan.plan_no} {INDUSTRIES.get(industry, industry)}：跨部门联合抽查企业数（家）", value,
+                    ENTERPRISES_PER_INDUSTRY, value >= ENTERPRISES_PER_INDUSTRY, task.lead_department,
                     f"{year}" if quarter is None else f"{year}Q{quarter}",
-                    {"plan_no": plan.plan_no, "task_no": task.task_no, "industry": industry, "basis": "planned_minimum"},
+                    {"plan_no": plan.plan_no, "task_no": task.task_no, "industry": industry,
+                     "basis": "drawn" if selected is not None else "planned_minimum", "planned_minimum": planned},
                 ))
     return indicators
 
 
 def compliance(plans: list[Plan], departments: list[Department], year: int, quarter: int | None,
-               initiated: list[Initiated], today: date) -> list[Indicator]:
+               initiated: list[Initiated], today: date,
+               drawn: dict[tuple[str, str], dict[str, int]] | None = None) -> list[Indicator]:
     brigades = [d for d in departments if d.kind is DepartmentKind.BRIGADE]
     bureau = {d.code for d in departments if d.kind is not DepartmentKind.PARTNER}
     quarters = [quarter] if quarter else [1, 2, 3, 4]
     return [*internal_joint_initiated(initiated, brigades, year, quarters, today),
-            *enterprises_per_industry(plans, bureau, year, quarter)]
+            *enterprises_per_industry(plans, bureau, year, quarter, drawn)]
 
 
 def draw_indicators(draws: list[tuple[str, dict[str, Any]]], period: str) -> list[Indicator]:
@@ -152,6 +159,7 @@ async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int 
     period = f"{year}" if quarter is None else f"{year}Q{quarter}"
     executed: list[tuple[str, dict[str, Any]]] = []
     initiated: list[Initiated] = []
+    drawn: dict[tuple[str, str], dict[str, int]] = {}
     async with uow:
         plans = await uow.plans.find(year=year)
         tasks = {(p.plan_no, t.task_no): t for p in plans for t in p.tasks}
@@ -166,6 +174,13 @@ async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int 
             if quarter is not None and quarter_of(day) != quarter:
                 continue
             raw = await uow.draws.bundle(draw.draw_id)
-            if raw is not None:
-                executed.append((draw.draw_id, json.loads(raw)))
-    return [*compliance(plans, departments, year, quarter, initiated, today), *draw_indicators(executed, period)]
+            if raw is None:
+                continue
+            bundle = json.loads(raw)
+            executed.append((draw.draw_id, bundle))
+            industry_of = {row[0]: row[1] for row in bundle["frame"]}
+            per_industry = drawn.setdefault((draw.plan_no, draw.task_no), {})
+            for row in bundle["selected"]:
+                per_industry[industry_of[row["uscc"]]] = per_industry.get(industry_of[row["uscc"]], 0) + 1
+    return [*compliance(plans, departments, year, quarter, initiated, today, drawn),
+            *draw_indicators(executed, period)]
