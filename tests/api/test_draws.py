@@ -362,3 +362,16 @@ async def test_a_bureau_led_cross_department_draw_counts_its_enterprises_per_ind
     [fm] = [i for i in report["indicators"] if i["code"] == "cross_department_per_industry"]
     assert (fm["value"], fm["detail"]["basis"], fm["detail"]["planned_minimum"]) == (drawn_fm, "drawn", 3)
     assert fm["met"] is (drawn_fm >= 3)
+
+
+async def test_rotation_keeps_last_times_inspectors_away_from_an_enterprise(
+    client: httpx.AsyncClient, ready: dict[str, dict[str, str]]
+) -> None:
+    first = await drawn(client, ready["zf1"])
+    second = await drawn(client, ready["zf1"])
+
+    rotation = {(u, p) for u, p, reason in second["bundle"]["exclusions"] if reason.startswith("轮换")}
+    expected = {(t["uscc"], m["person_id"]) for t in first["bundle"]["teams"] for m in t["members"]}
+    assert rotation == expected
+    for team in second["bundle"]["teams"]:
+        assert not {(team["uscc"], m["person_id"]) for m in team["members"]} & expected

@@ -418,6 +418,9 @@ class DrawRow(SQLModel, table=True):
     voided_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
     voided_at: datetime | None = _ts(nullable=True)
     changes: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    #: Who was drawn and who inspects them (USCCs, person ids): what later draws need (rotation, merges, the
+    #: annual frequency cap) without reading whole bundles.
+    outcome: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(Json, nullable=True))
 
     __table_args__ = (
         sa.UniqueConstraint("plan_no", "task_no", "sequence", name="uq_draw_plan_no"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
-from app.domain.draws.changes import check_manual, next_candidate
+from app.domain.draws.changes import check_manual, effective_teams, next_candidate
 from app.domain.draws.model import Draw, DrawStatus
 from app.domain.draws.service import LIVE, check_state, locate, require_task_unit, task_of
 from app.domain.errors import Conflict, InvalidInput, PermissionDenied
@@ -74,6 +74,7 @@ async def replace_member(uow: UnitOfWork, principal: Principal, draw_id: str, *,
         change = {"kind": "replacement", "uscc": uscc, "removed": person_id, "added": added, "A": a_value,
                   "reason": reason.strip(), "by": principal.username, "at": uow.now.isoformat()}
         draw.changes = [*draw.changes, change]
+        _refresh_outcome(draw, bundle)
         await uow.draws.update(draw)
         uow.audit.record(AuditEvent("draw.replace_member", "draw", draw_id, {"member": person_id}, change))
         await uow.commit()
@@ -95,7 +96,15 @@ async def assign_member(uow: UnitOfWork, principal: Principal, draw_id: str, *, 
         change = {"kind": "manual_assignment", "uscc": uscc, "removed": None, "added": person_id,
                   "reason": reason.strip(), "by": principal.username, "at": uow.now.isoformat()}
         draw.changes = [*draw.changes, change]
+        _refresh_outcome(draw, bundle)
         await uow.draws.update(draw)
         uow.audit.record(AuditEvent("draw.assign_member", "draw", draw_id, None, change))
         await uow.commit()
     return draw
+
+
+def _refresh_outcome(draw: Draw, bundle: dict[str, Any]) -> None:
+    """Later draws see the teams as they stand after the changes (rotation)."""
+    if draw.outcome is not None:
+        teams = effective_teams(bundle, draw.changes)
+        draw.outcome = {**draw.outcome, "teams": [[t["uscc"], t["members"]] for t in teams]}

@@ -88,6 +88,12 @@ def counts(bundle: Mapping[str, Any]) -> dict[str, int]:
             "incomplete_teams": sum(1 for t in teams if any(f["level"] == 3 for f in t["fallbacks"]))}
 
 
+def outcome(bundle: Mapping[str, Any]) -> dict[str, Any]:
+    """Who was drawn and who inspects them, as later draws need it (rotation, merges, frequency caps)."""
+    return {"selected": [row["uscc"] for row in bundle["selected"]],
+            "teams": [[team["uscc"], [m["person_id"] for m in team["members"]]] for team in bundle["teams"]]}
+
+
 def public(bundle: Mapping[str, Any]) -> dict[str, Any]:
     """What anyone may see before the reveal: commitments, quotas, result hash and counts."""
     return dict(public_view(bundle, revealed=False))

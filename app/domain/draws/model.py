@@ -69,6 +69,8 @@ class Draw:
     voided_by: str | None = None
     voided_at: datetime | None = None
     changes: list[dict[str, Any]] = field(default_factory=list)
+    #: After execution: {"selected": [uscc…], "teams": [[uscc, [person_id…]]…]} – what later draws need.
+    outcome: dict[str, Any] | None = None
 
     @property
     def system_seed(self) -> bool:

@@ -102,21 +102,20 @@ async def _history(uow: UnitOfWork, plan: Plan, task: Task) -> _History:
             caps[code] = item.frequency_cap
     history = _History({}, {}, {})
     counts: dict[tuple[str, str], int] = {}
-    for draw in await uow.draws.find(statuses=(DrawStatus.EXECUTED, DrawStatus.REVEALED)):
+    executed = await uow.draws.find(statuses=(DrawStatus.EXECUTED, DrawStatus.REVEALED))
+    for draw in sorted(executed, key=lambda d: (d.executed_at is None, d.executed_at)):  # the latest team wins
         other_plan = await uow.plans.get(draw.plan_no)
         if other_plan is None:
             continue
         other = find_task(other_plan, draw.task_no)
-        bundle = await uow.draws.bundle(draw.draw_id)
-        if bundle is None:
+        if draw.outcome is None:
             continue
-        content = json.loads(bundle)
-        chosen = [row["uscc"] for row in content["selected"]]
+        chosen = draw.outcome["selected"]
         if overlapping(plan, task, other_plan, other):
             for uscc in chosen:
                 history.taken.setdefault(uscc, draw.draw_id)
-        for team in content["teams"]:
-            history.rotation[team["uscc"]] = {m["person_id"] for m in team["members"]}
+        for uscc, members in draw.outcome["teams"]:
+            history.rotation[uscc] = set(members)
         if other_plan.year == plan.year:
             shared = {c for codes in other.items.values() for c in codes} & caps.keys()
             for uscc in chosen:
@@ -277,6 +276,7 @@ async def execute(uow: UnitOfWork, principal: Principal, draw_id: str) -> Draw:
         await uow.draws.store_bundle(draw_id, engine.canonical(bundle))
         draw.result_hash, draw.status, draw.executed_at = bundle["result_hash"], DrawStatus.EXECUTED, uow.now
         draw.counts = {**draw.counts, **engine.counts(bundle)}
+        draw.outcome = engine.outcome(bundle)
         await uow.draws.update(draw)
         await enqueue(uow, draw_message(platform_task_no(plan, task), _report(draw, bundle, uow.now)))
         uow.audit.record(AuditEvent("draw.execute", "draw", draw_id, {"status": "seeded"},

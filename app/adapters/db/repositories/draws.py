@@ -19,7 +19,7 @@ E = EnterpriseRow.__table__
 ET = EnterpriseTagRow.__table__
 _FIELDS = ("status", "params", "commitments", "allocation", "counts", "seed", "seed_source", "seeded_by",
            "result_hash", "executed_at", "revealed_at", "revealed_by", "replaces", "void_reason", "void_requested_by",
-           "voided_by", "voided_at", "changes")
+           "voided_by", "voided_at", "changes", "outcome")
 
 
 def _draw(r: Any) -> Draw:
@@ -30,6 +30,7 @@ def _draw(r: Any) -> Draw:
         seeded_by=r.seeded_by, result_hash=r.result_hash, executed_at=r.executed_at, revealed_at=r.revealed_at,
         revealed_by=r.revealed_by, replaces=r.replaces, void_reason=r.void_reason,
         void_requested_by=r.void_requested_by, voided_by=r.voided_by, voided_at=r.voided_at, changes=list(r.changes),
+        outcome=r.outcome,
     )
 
 
