@@ -45,16 +45,26 @@ def _invalid(error: DrawInputError) -> InvalidInput:
 
 
 def _rows(inputs: Mapping[str, Any]) -> tuple[list[FrameRow], list[RosterRow], list[Exclusion], DrawParams]:
+    """The algorithm's inputs from stored JSON (rows as plain tuples: a million rows are a million tuples)."""
     try:
-        return ([FrameRow(*r) for r in inputs["frame"]], [RosterRow(*r) for r in inputs["roster"]],
+        return (list(map(tuple, inputs["frame"])), [RosterRow(*r) for r in inputs["roster"]],  # type: ignore[arg-type]
                 [Exclusion(*e) for e in inputs["exclusions"]], DrawParams.from_json(inputs["params"]))
+    except DrawInputError as exc:
+        raise _invalid(exc) from exc
+
+
+def _frozen(inputs: DrawInputs) -> tuple[list[FrameRow], list[RosterRow], list[Exclusion], DrawParams]:
+    """The same from inputs being frozen (their rows are tuples already: no copies)."""
+    try:
+        return (inputs.frame, [RosterRow(*r) for r in inputs.roster],  # type: ignore[return-value]
+                [Exclusion(*e) for e in inputs.exclusions], DrawParams.from_json(inputs.params))
     except DrawInputError as exc:
         raise _invalid(exc) from exc
 
 
 def commitments(inputs: DrawInputs, salt: str) -> dict[str, str]:
     """frame_hash, roster_hash, exclusions_hash, params_hash and salt_commit: published before the seed exists."""
-    frame, roster, exclusions, params = _rows(inputs.as_json())
+    frame, roster, exclusions, params = _frozen(inputs)
     try:
         return {"frame_hash": frame_hash(frame), "roster_hash": roster_hash(roster),
                 "exclusions_hash": exclusions_hash(exclusions), "params_hash": params_hash(params),
@@ -65,15 +75,16 @@ def commitments(inputs: DrawInputs, salt: str) -> dict[str, str]:
 
 def allocation(inputs: DrawInputs) -> dict[str, int]:
     """The quota of every group (the allocation table), from the frame and the parameters alone."""
-    frame, _roster, _exclusions, params = _rows(inputs.as_json())
+    frame, _roster, _exclusions, params = _frozen(inputs)
     try:
         return dict(quota_table(frame, params))
     except DrawInputError as exc:
         raise _invalid(exc) from exc
 
 
-def run(draw_id: str, seed: str, seed_source: Mapping[str, Any], salt: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+def run(draw_id: str, seed: str, seed_source: Mapping[str, Any], salt: str, inputs: dict[str, Any]) -> dict[str, Any]:
     frame, roster, exclusions, params = _rows(inputs)
+    inputs.clear()  # the JSON lists go now: the bundle is about to hold the frame again
     try:
         return dict(execute_draw(draw_id, seed, SeedSource.from_json(dict(seed_source)), salt, params, frame, roster,
                                  exclusions))
