@@ -40,6 +40,7 @@ from app.domain.draws.algorithm import (
     selection_key,
 )
 from app.domain.draws.encoding import DrawInputError, cjson, cjson_trusted, h, lp
+from app.domain.draws.frame import prepare_committed_frame
 from app.domain.draws.selection import prepare_frame, select
 from app.domain.draws.teams import assign_teams, prepare_exclusions, prepare_roster
 
@@ -66,11 +67,14 @@ def execute_draw(
     frame: Sequence[FrameRow],
     roster: Sequence[RosterRow],
     exclusions: Sequence[Exclusion],
+    *,
+    committed_frame_hash: str | None = None,
 ) -> Bundle:
     """Run the whole draw and return its complete (revealed) bundle, ``result_hash`` included.
 
     Rows may come in any order. Raises ``DrawInputError`` for any input the spec (or this package's
-    documented choices) refuses.
+    documented choices) refuses. ``committed_frame_hash``: the frame was frozen (validated, in USCC order) and
+    its hash published before the seed existed; the draw then builds only what the tickets need.
     """
     draw_id = check_draw_id(draw_id)
     if not isinstance(seed_source, SeedSource):
@@ -79,7 +83,8 @@ def execute_draw(
     salt = check_salt(salt)
     if not isinstance(params, DrawParams):
         raise DrawInputError("draw.invalid_params", "params 类型不正确", "params must be DrawParams")
-    prepared = prepare_frame(frame)
+    prepared = (prepare_frame(frame) if committed_frame_hash is None
+                else prepare_committed_frame(frame, bytes.fromhex(committed_frame_hash)))
     people = prepare_roster(roster)
     pairs = prepare_exclusions(exclusions)
     p_hash = params_hash_bytes(params)

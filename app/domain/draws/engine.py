@@ -82,12 +82,13 @@ def allocation(inputs: DrawInputs) -> dict[str, int]:
         raise _invalid(exc) from exc
 
 
-def run(draw_id: str, seed: str, seed_source: Mapping[str, Any], salt: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def run(draw_id: str, seed: str, seed_source: Mapping[str, Any], salt: str, inputs: dict[str, Any],
+        frame_hash_committed: str) -> dict[str, Any]:
     frame, roster, exclusions, params = _rows(inputs)
     inputs.clear()  # the JSON lists go now: the bundle is about to hold the frame again
     try:
         return dict(execute_draw(draw_id, seed, SeedSource.from_json(dict(seed_source)), salt, params, frame, roster,
-                                 exclusions))
+                                 exclusions, committed_frame_hash=frame_hash_committed))
     except DrawInputError as exc:
         raise _invalid(exc) from exc
 

@@ -156,3 +156,32 @@ def prepare_frame(frame: Sequence[FrameRow]) -> PreparedFrame:
 def frame_hash(frame: Sequence[FrameRow]) -> str:
     """``frame_hash`` of the spec as 64 hex characters (rows in any order; validated)."""
     return prepare_frame(frame).digest.hex()
+
+
+def prepare_committed_frame(frame: Sequence[FrameRow], digest: bytes) -> PreparedFrame:
+    """The frame of a draw whose ``frame_hash`` was committed when its inputs were frozen: the rows are the
+    frozen ones, already validated and in commitment order, so only what the tickets and groups need is built.
+
+    Anything unexpected (rows out of order, codes of mixed length or not ASCII) falls back to the full
+    :func:`prepare_frame`, which must then give the committed digest. A bundle built this way carries the
+    committed ``frame_hash`` beside its frame, so any tampering with the stored rows shows in verification."""
+    usccs = list(map(_USCC, frame))
+    n = len(usccs)
+    width = len(usccs[0]) if usccs else 0
+    fast = (n > 0 and width > 0 and set(map(len, usccs)) == {width}
+            and all(map(lt, usccs, islice(usccs, 1, None))))
+    prefix = u32(width).decode("latin-1")
+    block_text = prefix + (_ONE_TEXT + prefix).join(usccs) + _ONE_TEXT if fast else ""
+    if not fast or not block_text.isascii():
+        prepared = prepare_frame(frame)
+        if prepared.digest != digest:
+            raise DrawInputError("draw.frame_hash_mismatch", "名录与冻结时公布的 frame_hash 不一致",
+                                 "the frame does not match its committed frame_hash")
+        return prepared
+    table = _Profiles(prefix)
+    try:
+        tokens = list(map(table.__getitem__, map(_REST, frame)))
+    except TypeError:
+        tokens = list(map(table.__getitem__, map(tuple, map(_REST, frame))))
+    block = block_text.encode("latin-1")
+    return PreparedFrame(frame, usccs, tokens, table.by_token, digest, block, len(block) // n)

@@ -104,6 +104,7 @@ async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], capped: 
             else:
                 risk = credit_class or "U"
                 frame.append((uscc, industry, county, risk, weights.get(risk, 1) if weights else 1))
+    frame.sort()  # commitment order (by USCC): the frozen rows are then the committed rows as they are
     return frame, excluded
 
 

@@ -158,6 +158,7 @@ async def _imported_frame(uow: UnitOfWork, usccs: list[str], weights: dict[str, 
         e = known[uscc]
         risk = e.credit_class.value if e.credit_class else "U"
         rows.append((uscc, e.industry_code, e.county_code, risk, weights.get(risk, 1) if weights else 1))
+    rows.sort()  # commitment order (by USCC)
     return rows
 
 
@@ -272,7 +273,8 @@ async def execute(uow: UnitOfWork, principal: Principal, draw_id: str) -> Draw:
         assert draw.seed is not None
         assert draw.seed_source is not None
         inputs = json.loads(await uow.draws.inputs(draw_id))
-        bundle = engine.run(draw_id, draw.seed, draw.seed_source, await uow.draws.salt(draw_id), inputs)
+        bundle = engine.run(draw_id, draw.seed, draw.seed_source, await uow.draws.salt(draw_id), inputs,
+                            draw.commitments["frame_hash"])
         await uow.draws.store_bundle(draw_id, engine.canonical(bundle))
         draw.result_hash, draw.status, draw.executed_at = bundle["result_hash"], DrawStatus.EXECUTED, uow.now
         draw.counts = {**draw.counts, **engine.counts(bundle)}
