@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 
 from app.domain.draws import bundle_bytes, execute_draw, frame_hash, verify
 from app.domain.draws.encoding import DrawInputError
+from app.domain.draws.frame import FrameColumns
 from tests.unit.test_draw_helpers import draw_inputs
 
 
@@ -51,3 +52,14 @@ def test_a_frame_altered_after_its_commitment_is_refused_or_shows_in_verificatio
     else:
         code = "verified" if not any(d.member == "frame_hash" for d in verify(bundle)) else "caught by verify"
     assert code in {"draw.frame_hash_mismatch", "caught by verify"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(draw_inputs(max_rows=40))
+def test_a_frame_frozen_in_columns_gives_the_same_bundle(case: dict[str, Any]) -> None:
+    committed = frame_hash(case["frame"])
+    columns = FrameColumns.of(sorted(map(tuple, case["frame"])))
+
+    assert list(columns) == sorted(map(tuple, case["frame"]))
+    assert bundle_bytes(execute_draw(**{**case, "frame": columns}, committed_frame_hash=committed)) == bundle_bytes(
+        execute_draw(**case))

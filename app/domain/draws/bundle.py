@@ -40,7 +40,7 @@ from app.domain.draws.algorithm import (
     selection_key,
 )
 from app.domain.draws.encoding import DrawInputError, cjson, cjson_trusted, h, lp
-from app.domain.draws.frame import prepare_committed_frame
+from app.domain.draws.frame import FrameColumns, prepare_committed_frame, prepare_frame_columns
 from app.domain.draws.selection import prepare_frame, select
 from app.domain.draws.teams import assign_teams, prepare_exclusions, prepare_roster
 
@@ -83,8 +83,12 @@ def execute_draw(
     salt = check_salt(salt)
     if not isinstance(params, DrawParams):
         raise DrawInputError("draw.invalid_params", "params 类型不正确", "params must be DrawParams")
-    prepared = (prepare_frame(frame) if committed_frame_hash is None
-                else prepare_committed_frame(frame, bytes.fromhex(committed_frame_hash)))
+    if committed_frame_hash is None:
+        prepared = prepare_frame(frame)
+    elif isinstance(frame, FrameColumns):
+        prepared = prepare_frame_columns(frame, bytes.fromhex(committed_frame_hash))
+    else:
+        prepared = prepare_committed_frame(frame, bytes.fromhex(committed_frame_hash))
     people = prepare_roster(roster)
     pairs = prepare_exclusions(exclusions)
     p_hash = params_hash_bytes(params)

@@ -22,6 +22,7 @@ from app.domain.draws.algorithm import (
 )
 from app.domain.draws.bundle import execute_draw, public_view
 from app.domain.draws.encoding import DrawInputError, cjson_bytes
+from app.domain.draws.frame import FrameColumns
 from app.domain.draws.inputs import DrawInputs
 from app.domain.draws.selection import frame_hash, quota_table
 from app.domain.draws.selfcheck import self_check
@@ -29,6 +30,7 @@ from app.domain.draws.teams import exclusions_hash, roster_hash
 from app.domain.draws.verify import Difference
 from app.domain.draws.verify import verify as verify_bundle
 from app.domain.errors import InvalidInput
+from app.domain.runtime import paused_gc
 
 
 def new_salt() -> str:
@@ -46,8 +48,11 @@ def _invalid(error: DrawInputError) -> InvalidInput:
 
 def _rows(inputs: Mapping[str, Any]) -> tuple[list[FrameRow], list[RosterRow], list[Exclusion], DrawParams]:
     """The algorithm's inputs from stored JSON (rows as plain tuples: a million rows are a million tuples)."""
+    columns = inputs.get("frame_columns")
+    frame: Any = (FrameColumns(columns["uscc"], [tuple(p) for p in columns["profiles"]], columns["index"])
+                  if columns is not None else list(map(tuple, inputs["frame"])))
     try:
-        return (list(map(tuple, inputs["frame"])), [RosterRow(*r) for r in inputs["roster"]],  # type: ignore[arg-type]
+        return (frame, [RosterRow(*r) for r in inputs["roster"]],
                 [Exclusion(*e) for e in inputs["exclusions"]], DrawParams.from_json(inputs["params"]))
     except DrawInputError as exc:
         raise _invalid(exc) from exc
@@ -87,8 +92,9 @@ def run(draw_id: str, seed: str, seed_source: Mapping[str, Any], salt: str, inpu
     frame, roster, exclusions, params = _rows(inputs)
     inputs.clear()  # the JSON lists go now: the bundle is about to hold the frame again
     try:
-        return dict(execute_draw(draw_id, seed, SeedSource.from_json(dict(seed_source)), salt, params, frame, roster,
-                                 exclusions, committed_frame_hash=frame_hash_committed))
+        with paused_gc():  # millions of long-lived objects: see paused_gc
+            return dict(execute_draw(draw_id, seed, SeedSource.from_json(dict(seed_source)), salt, params, frame,
+                                     roster, exclusions, committed_frame_hash=frame_hash_committed))
     except DrawInputError as exc:
         raise _invalid(exc) from exc
 

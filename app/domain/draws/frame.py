@@ -74,7 +74,7 @@ class _Profiles(dict[Any, str]):
 class PreparedFrame:
     """A validated frame in commitment order (by USCC), with its hash and the bytes its tickets need."""
 
-    rows: Sequence[FrameRow]
+    rows: Sequence[FrameRow] | FrameColumns
     usccs: list[str]
     tokens: list[str]
     profiles: dict[str, Profile]
@@ -185,3 +185,48 @@ def prepare_committed_frame(frame: Sequence[FrameRow], digest: bytes) -> Prepare
         tokens = list(map(table.__getitem__, map(tuple, map(_REST, frame))))
     block = block_text.encode("latin-1")
     return PreparedFrame(frame, usccs, tokens, table.by_token, digest, block, len(block) // n)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameColumns:
+    """A frozen frame in columns: the USCCs (in commitment order), the distinct (industry, county, risk_class,
+    weight) profiles, and each row's profile index. Iterating gives the rows back as tuples."""
+
+    usccs: list[str]
+    profiles: list[tuple[str, str, str, int]]
+    index: list[int]
+
+    @classmethod
+    def of(cls, rows: Sequence[Sequence[Any]]) -> FrameColumns:
+        seen: dict[tuple[str, str, str, int], int] = {}
+        index = [seen.setdefault((r[1], r[2], r[3], r[4]), len(seen)) for r in rows]
+        return cls([r[0] for r in rows], list(seen), index)
+
+    def __len__(self) -> int:
+        return len(self.usccs)
+
+    def __iter__(self) -> Any:
+        profiles = self.profiles
+        return ((uscc, *profiles[i]) for uscc, i in zip(self.usccs, self.index, strict=True))
+
+    def __getitem__(self, i: int) -> tuple[Any, ...]:
+        return (self.usccs[i], *self.profiles[self.index[i]])
+
+
+def prepare_frame_columns(columns: FrameColumns, digest: bytes) -> PreparedFrame:
+    """:func:`prepare_committed_frame` for a frame frozen in columns: each distinct profile is validated and
+    encoded once, and every row's cell token is a lookup."""
+    usccs = columns.usccs
+    n = len(usccs)
+    width = len(usccs[0]) if usccs else 0
+    fast = (n > 0 and width > 0 and len(columns.index) == n and set(map(len, usccs)) == {width}
+            and all(map(lt, usccs, islice(usccs, 1, None))))
+    prefix = u32(width).decode("latin-1")
+    block_text = prefix + (_ONE_TEXT + prefix).join(usccs) + _ONE_TEXT if fast else ""
+    if not fast or not block_text.isascii():
+        return prepare_committed_frame(list(columns), digest)
+    table = _Profiles(prefix)
+    token_of = [table[tuple(profile)] for profile in columns.profiles]
+    tokens = list(map(token_of.__getitem__, columns.index))
+    block = block_text.encode("latin-1")
+    return PreparedFrame(columns, usccs, tokens, table.by_token, digest, block, len(block) // n)

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from app.domain.directories.model import EnterpriseStatus, InspectorStatus
+from app.domain.draws.frame import FrameColumns
 from app.domain.draws.model import DEFAULT_OVERALL_MIN_BP, DEFAULT_RATES_BP, FrameExclusion
 from app.domain.errors import Conflict
 from app.domain.plans.model import Plan, SamplingMode, Task
@@ -33,7 +34,10 @@ class DrawInputs:
     roster_excluded: list[tuple[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"frame": [list(r) for r in self.frame], "roster": [list(r) for r in self.roster],
+        columns = FrameColumns.of(self.frame)  # stored in columns: execution rebuilds no per-row tuples
+        return {"frame_columns": {"uscc": columns.usccs, "profiles": [list(p) for p in columns.profiles],
+                                  "index": columns.index},
+                "roster": [list(r) for r in self.roster],
                 "exclusions": [list(e) for e in self.exclusions],
                 "frame_excluded": [[e.uscc, e.reason] for e in self.frame_excluded], "params": self.params,
                 "roster_excluded": [list(r) for r in self.roster_excluded]}
