@@ -23,6 +23,7 @@ from app.domain.auth import service as auth
 from app.domain.auth.model import Permission, Principal
 from app.domain.errors import AuthenticationFailed
 from app.domain.ports import ProvincialPlatform
+from app.domain.scheduling.service import ScheduleRules
 from app.jobs import BackgroundJobs
 from app.settings import ProvincialSettings, Settings
 from simulator.app import create_app as create_simulator
@@ -105,6 +106,12 @@ def get_container(request: Request) -> Container:
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def schedule_rules(container: Container) -> ScheduleRules:
+    """Re-planning's rules: the working-day calendar, today (Beijing time) and the scheduling settings."""
+    settings = container.settings.scheduling
+    return ScheduleRules(container.calendar, container.clock.today(), settings.daily_capacity, settings.lead_days)
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False,
                               description="用户名密码登录获得的访问令牌（JWT）")

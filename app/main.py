@@ -17,6 +17,7 @@ from app.routers import (
     auth,
     calendar,
     check_items,
+    deadlines,
     departments,
     draws,
     enterprises,
@@ -26,6 +27,7 @@ from app.routers import (
     plans,
     provincial,
     public,
+    visits,
 )
 from app.routers.errors import install_error_handlers
 from app.settings import Settings, get_settings
@@ -38,6 +40,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/api/v1/public/check-items/{year}"),
     ("GET", "/api/v1/public/counties"),
     ("GET", "/api/v1/calendar/working-days"),
+    ("GET", "/api/v1/calendar/subscriptions/{token}"),
     ("GET", "/api/v1/public/industries"),
     ("GET", "/api/v1/public/plans"),
     ("GET", "/api/v1/public/plans/{plan_no}"),
@@ -139,7 +142,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     install_error_handlers(app)
     for module in (health, auth, calendar, departments, check_items, enterprises, inspectors, leave, plans, draws,
-                   provincial, audit, public):
+                   visits, deadlines, provincial, audit, public):
         app.include_router(module.router)
     # Upload limit plus room for the multipart envelope.
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_upload_bytes + 64 * 1024)

@@ -43,6 +43,15 @@ class LimitSettings(BaseModel):
     max_import_rows: int = Field(default=200_000, ge=1)
 
 
+class SchedulingSettings(BaseModel):
+    """排期: how visits are placed."""
+
+    #: Visits one inspector (and so one team) makes at most per working day.
+    daily_capacity: int = Field(default=2, ge=1, le=20)
+    #: The earliest visit day, in days after the day the schedule is made.
+    lead_days: int = Field(default=1, ge=0, le=30)
+
+
 class DemoSettings(BaseModel):
     """What the embedded default loads on first start when the directories are empty."""
 
@@ -92,6 +101,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     limits: LimitSettings = LimitSettings()
     demo: DemoSettings = DemoSettings()
+    scheduling: SchedulingSettings = SchedulingSettings()
     provincial: ProvincialSettings = ProvincialSettings()
 
     @model_validator(mode="after")

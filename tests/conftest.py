@@ -152,13 +152,14 @@ _HASH: dict[str, str] = {}
 def make_user(container: Container) -> Callable[..., Awaitable[dict[str, str]]]:
     """Creates a user of a role and returns the Authorization header of a real login token."""
 
-    async def make(role: Role | str, department: str = "ZF1", username: str | None = None) -> dict[str, str]:
+    async def make(role: Role | str, department: str = "ZF1", username: str | None = None,
+                   person_id: str | None = None) -> dict[str, str]:
         role = Role(role)
         if "hash" not in _HASH:
             _HASH["hash"] = await container.hasher.hash(PASSWORD)
         name = username or f"{role.value}-{department.lower()}-{uuid.uuid4().hex[:6]}"
         async with container.uow(Actor("fixture", "system", None)) as uow:
-            user = await uow.users.add(User(None, name, name, role, department, _HASH["hash"]))
+            user = await uow.users.add(User(None, name, name, role, department, _HASH["hash"], person_id=person_id))
             await uow.commit()
         token = container.tokens.issue({"sub": str(user.id), "role": role.value, "dept": department}, minutes=10)
         return {"Authorization": f"Bearer {token}"}

@@ -32,7 +32,14 @@ from app.domain.provincial.model import (
     ResultRecord,
     TaskRegistration,
 )
-from app.domain.scheduling.model import Leave
+from app.domain.scheduling.model import (
+    CalendarFeed,
+    Leave,
+    ReportSubmission,
+    Visit,
+    VisitChange,
+    VisitStatus,
+)
 from app.domain.sync.model import QuarantinedRecord, SyncRun, Watermark
 
 
@@ -256,6 +263,57 @@ class LeaveRepository(Protocol):
         ...
 
 
+class VisitRepository(Protocol):
+    async def add_many(self, visits: Sequence[Visit]) -> None:
+        """Insert new visits (ids assigned), with their members and sources."""
+        ...
+
+    async def update_many(self, visits: Sequence[Visit], *, new_sources: Sequence[tuple[int, str]] = ()) -> None:
+        """Store changed visits (version bumped); ``new_sources``: (visit id, draw id) merged in."""
+        ...
+
+    async def get(self, visit_id: int, *, for_update: bool = False) -> Visit | None: ...
+
+    async def find(
+        self, *, departments: Sequence[str] | None = None, person_id: str | None = None, uscc: str | None = None,
+        draw_id: str | None = None, start: date | None = None, end: date | None = None,
+        statuses: Sequence[VisitStatus] | None = None, county_code: str | None = None, limit: int | None = None,
+        after_id: int | None = None,
+    ) -> list[Visit]:
+        """Visits in id order."""
+        ...
+
+    async def busy(self, person_ids: Sequence[str], start: date, end: date) -> list[Visit]:
+        """Active visits on which any of these people is busy between the dates."""
+        ...
+
+    async def of_enterprises(self, usccs: Sequence[str]) -> list[Visit]:
+        """Active visits of these enterprises."""
+        ...
+
+    async def scheduled(self, draw_id: str) -> set[str]:
+        """The enterprises of a draw already on a visit."""
+        ...
+
+    async def add_changes(self, changes: Sequence[VisitChange]) -> None: ...
+
+    async def changes(self, visit_id: int) -> list[VisitChange]: ...
+
+    async def add_feed(self, feed: CalendarFeed, token_hash: str) -> CalendarFeed: ...
+
+    async def feed_by_hash(self, token_hash: str) -> CalendarFeed | None: ...
+
+    async def get_feed(self, feed_id: int) -> CalendarFeed | None: ...
+
+    async def feeds(self, owner_kind: str, owner_id: str) -> list[CalendarFeed]: ...
+
+    async def revoke_feed(self, feed_id: int) -> None: ...
+
+    async def add_submission(self, submission: ReportSubmission) -> ReportSubmission: ...
+
+    async def submissions(self, *, period_prefix: str | None = None) -> list[ReportSubmission]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit()`` is called inside the ``async with``."""
 
@@ -270,6 +328,7 @@ class UnitOfWork(Protocol):
     plans: PlanRepository
     draws: DrawRepository
     leave: LeaveRepository
+    visits: VisitRepository
     audit: AuditLog
     #: The transaction's time, taken from the clock when it begins.
     now: datetime

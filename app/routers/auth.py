@@ -52,7 +52,7 @@ async def issue_token(
 async def me(principal: PrincipalDep) -> MeOut:
     return MeOut(user_id=principal.user_id, username=principal.username, role=principal.role,
                  role_label=principal.role.label, department_code=principal.department_code,
-                 permissions=sorted(principal.permissions), auth_method=principal.method.value)
+                 person_id=principal.person_id, permissions=sorted(principal.permissions), auth_method=principal.method.value)
 
 
 @router.get("/users", response_model=list[UserOut], summary="用户列表", responses=problem_responses(401, 403))
@@ -65,7 +65,8 @@ async def list_users(principal: Admin, uow: Uow) -> list[UserOut]:
 async def create_user(body: UserIn, principal: Admin, uow: Uow, container: ContainerDep) -> UserOut:
     user = await auth.create_user(uow.write(), principal, container.hasher, username=body.username,
                                   display_name=body.display_name, role=body.role,
-                                  department_code=body.department_code, password=body.password)
+                                  department_code=body.department_code, password=body.password,
+                                  person_id=body.person_id)
     return user_out(user)
 
 

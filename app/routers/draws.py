@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
-from app.deps import ContainerDep, Uow, require
+from app.deps import ContainerDep, Uow, require, schedule_rules
 from app.domain.auth.model import Permission, Principal
 from app.domain.draws import amendments, engine
 from app.domain.draws import service as draws
@@ -75,8 +75,10 @@ async def reveal(draw_id: DrawId, principal: Reader, uow: Uow, container: Contai
 @router.post("/draws/{draw_id}/replacements", response_model=DrawOut,
              summary="更换检查组成员（生病、新申报回避等）：按签号顺序递补下一名，记录理由并公开",
              responses=problem_responses(401, 403, 404, 409, 422))
-async def replace_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner, uow: Uow) -> DrawOut:
+async def replace_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner, uow: Uow,
+                         container: ContainerDep) -> DrawOut:
     await amendments.replace_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
+                               schedule=schedule_rules(container),
                                reason=body.reason)
     seen = await draws.view(uow.read(), principal, draw_id)
     return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)
@@ -84,8 +86,10 @@ async def replace_member(draw_id: DrawId, body: MemberChangeIn, principal: Runne
 
 @router.post("/draws/{draw_id}/assignments", response_model=DrawOut,
              summary="人工指派：补齐抽取未能配齐的检查组（须说明理由）", responses=problem_responses(401, 403, 404, 409, 422))
-async def assign_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner, uow: Uow) -> DrawOut:
+async def assign_member(draw_id: DrawId, body: MemberChangeIn, principal: Runner, uow: Uow,
+                         container: ContainerDep) -> DrawOut:
     await amendments.assign_member(uow.write(), principal, draw_id, uscc=body.uscc, person_id=body.person_id,
+                               schedule=schedule_rules(container),
                               reason=body.reason)
     seen = await draws.view(uow.read(), principal, draw_id)
     return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)

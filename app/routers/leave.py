@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, status
 from pydantic import Field, model_validator
 
-from app.deps import Uow, require
+from app.deps import ContainerDep, Uow, require, schedule_rules
 from app.domain.auth.model import Permission, Principal
 from app.domain.scheduling import leave as service
 from app.domain.scheduling.model import Leave
+from app.domain.scheduling.service import Replanned
 from app.routers.errors import problem_responses
 from app.routers.schemas.common import In, Out, Reason
 
@@ -33,6 +34,13 @@ class LeaveIn(In):
         return self
 
 
+class ReplannedOut(Out):
+    visit_id: int
+    from_day: date | None
+    to_day: date | None = Field(description="新的检查日；为空表示无法安排，待更换检查人员或手动改期")
+    reason: str
+
+
 class LeaveOut(Out):
     id: int
     person_id: str
@@ -42,12 +50,15 @@ class LeaveOut(Out):
     created_by: str
     created_at: datetime | None
     cancelled_at: datetime | None
+    replanned: list[ReplannedOut] = Field(default_factory=list, description="因本次请假重新排期的检查")
 
     @classmethod
-    def of(cls, leave: Leave) -> LeaveOut:
+    def of(cls, leave: Leave, replanned: list[Replanned] | None = None) -> LeaveOut:
         return cls(id=leave.id or 0, person_id=leave.person_id, from_date=leave.from_date, to_date=leave.to_date,
                    reason=leave.reason, created_by=leave.created_by, created_at=leave.created_at,
-                   cancelled_at=leave.cancelled_at)
+                   cancelled_at=leave.cancelled_at,
+                   replanned=[ReplannedOut(visit_id=r.visit_id, from_day=r.from_day, to_day=r.to_day,
+                                           reason=r.reason) for r in replanned or ()])
 
 
 @router.get("/{person_id}/leave", response_model=list[LeaveOut], summary="执法人员的请假记录",
@@ -57,11 +68,14 @@ async def list_leave(person_id: PersonId, _: Reader, uow: Uow) -> list[LeaveOut]
 
 
 @router.post("/{person_id}/leave", response_model=LeaveOut, status_code=status.HTTP_201_CREATED,
-             summary="登记请假（抽取与排期将回避）", responses=problem_responses(401, 403, 404, 422))
-async def record_leave(person_id: PersonId, body: LeaveIn, principal: Writer, uow: Uow) -> LeaveOut:
-    leave = await service.record_leave(uow.write(), principal, Leave(None, person_id, body.from_date, body.to_date,
-                                                                     body.reason, principal.username))
-    return LeaveOut.of(leave)
+             summary="登记请假（抽取与排期将回避；期间的检查自动改期）",
+             responses=problem_responses(401, 403, 404, 409, 422))
+async def record_leave(person_id: PersonId, body: LeaveIn, principal: Writer, uow: Uow,
+                       container: ContainerDep) -> LeaveOut:
+    leave, replanned = await service.record_leave(
+        uow.write(), principal, Leave(None, person_id, body.from_date, body.to_date, body.reason, principal.username),
+        schedule_rules(container))
+    return LeaveOut.of(leave, replanned)
 
 
 @router.delete("/{person_id}/leave/{leave_id}", response_model=LeaveOut, summary="撤销请假（须说明原因，记录保留）",

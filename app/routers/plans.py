@@ -184,7 +184,8 @@ async def compliance(
     year: Annotated[int, Query(ge=2020, le=2100)],
     quarter: Annotated[int | None, Query(ge=1, le=4, description="季度；不填为全年")] = None,
 ) -> ComplianceOut:
-    indicators = await targets.report(uow.read(), principal, year, quarter, today=container.clock.today())
+    indicators = await targets.report(uow.read(), principal, year, quarter, today=container.clock.today(),
+                                      calendar=container.calendar)
     return ComplianceOut(year=year, quarter=quarter, indicators=[
         IndicatorOut(code=i.code, name=i.name, department_code=i.department_code, period=i.period, value=i.value,
                      target=i.target, met=i.met, state=i.state, status_label=targets.STATE_LABELS[i.state],

@@ -71,11 +71,11 @@ async def test_login_returns_a_jwt_usable_on_me(
     assert identity.pop("user_id") == int(claims["sub"])
     assert identity == {
         "username": "zhang.san", "role": "supervisor", "role_label": "执法监督科", "department_code": "ZJK",
-        "auth_method": "password",
+        "auth_method": "password", "person_id": None,
         "permissions": sorted(["directory:read", "departments:write", "items:write", "enterprises:write",
                                "inspectors:write", "personal_data:read", "provincial:read",
                                "provincial:operate", "plans:write", "plans:approve", "compliance:read",
-                               "draws:run"]),
+                               "draws:run", "schedule:read", "schedule:write"]),
     }
 
 

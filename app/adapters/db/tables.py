@@ -177,6 +177,9 @@ class UserRow(SQLModel, table=True):
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     last_login_at: datetime | None = _ts(nullable=True)
+    #: The inspector record of an 执法人员's account (the mobile client's visits).
+    person_id: str | None = Field(default=None, sa_column=sa.Column(
+        sa.String(32), sa.ForeignKey("inspector.person_id"), nullable=True, unique=True))
 
 
 class ApiKeyRow(SQLModel, table=True):
@@ -444,3 +447,103 @@ class InspectorLeaveRow(SQLModel, table=True):
     cancelled_at: datetime | None = _ts(nullable=True)
 
     __table_args__ = (sa.CheckConstraint("to_date >= from_date", name="period_ordered"),)
+
+
+class VisitRow(SQLModel, table=True):
+    """现场检查: one visit of one enterprise on one working day; ``team``, ``items`` and ``sources`` as JSON."""
+
+    __tablename__ = "visit"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), nullable=False, index=True))
+    enterprise_name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    county_code: str = Field(sa_column=sa.Column(sa.String(6), nullable=False))
+    day: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True, index=True))
+    window_start: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    window_end: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    team: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    items: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    sources: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    department_code: str = Field(
+        sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False, index=True))
+    unannounced: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+    route_order: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    note: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    created_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+
+    __table_args__ = (sa.CheckConstraint("window_end >= window_start", name="window_ordered"),)
+
+
+class VisitMemberRow(SQLModel, table=True):
+    """Who is on which visit on which day: inspectors' calendars and daily load read this."""
+
+    __tablename__ = "visit_member"
+
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), primary_key=True))
+    person_id: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    day: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    active: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+
+    __table_args__ = (sa.Index("ix_visit_member_person_day", "person_id", "day"),)
+
+
+class VisitSourceRow(SQLModel, table=True):
+    """Which draw's enterprise a visit carries: a draw's enterprise is on one visit only (scheduling is
+    idempotent)."""
+
+    __tablename__ = "visit_source"
+
+    draw_id: str = Field(sa_column=sa.Column(sa.String(96), sa.ForeignKey("draw.draw_id"), primary_key=True))
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), primary_key=True))
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), nullable=False, index=True))
+
+
+class VisitChangeRow(SQLModel, table=True):
+    __tablename__ = "visit_change"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), nullable=False, index=True))
+    kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    from_day: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    to_day: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    reason: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    changed_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    changed_at: datetime = _ts()
+
+
+class CalendarFeedRow(SQLModel, table=True):
+    """A token-protected iCalendar subscription of one inspector's or one unit's visits (only the token's
+    SHA-256 is kept)."""
+
+    __tablename__ = "calendar_feed"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    owner_kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    owner_id: str = Field(sa_column=sa.Column(sa.String(32), nullable=False, index=True))
+    created_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(nullable=True)
+
+
+class ReportSubmissionRow(SQLModel, table=True):
+    """报送登记: a unit's monthly report or quarterly summary submitted to 执法监督科."""
+
+    __tablename__ = "report_submission"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    period: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))
+    department_code: str = Field(
+        sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False))
+    reference: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    note: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    submitted_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    submitted_at: datetime = _ts()
+
+    __table_args__ = (sa.UniqueConstraint("kind", "period", "department_code", name="uq_report_submission_kind"),)

@@ -26,6 +26,7 @@ from app.adapters.db.repositories.leave import SqlLeaveRepository
 from app.adapters.db.repositories.outbox import SqlOutboxRepository
 from app.adapters.db.repositories.plans import SqlPlanRepository
 from app.adapters.db.repositories.sync import SqlSyncRepository
+from app.adapters.db.repositories.visits import SqlVisitRepository
 from app.domain.ports import Clock
 
 
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.plans = SqlPlanRepository(s, now)
         self.draws = SqlDrawRepository(s, now)
         self.leave = SqlLeaveRepository(s, now)
+        self.visits = SqlVisitRepository(s, now)
         self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
         return self
 

@@ -46,6 +46,9 @@ class Permission(StrEnum):
     COMPLIANCE_READ = "compliance:read"
     #: Preparing, seeding, executing and revealing draws of one's own tasks.
     DRAWS_RUN = "draws:run"
+    #: Visits: reading the unit's schedule; scheduling, moving and cancelling visits of the unit's tasks.
+    SCHEDULE_READ = "schedule:read"
+    SCHEDULE_WRITE = "schedule:write"
     PROVINCIAL_READ = "provincial:read"
     PROVINCIAL_OPERATE = "provincial:operate"
 
@@ -57,11 +60,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(
         {_P.DIRECTORY_READ, _P.DEPARTMENTS_WRITE, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE,
          _P.PERSONAL_DATA_READ, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE, _P.PLANS_WRITE, _P.PLANS_APPROVE,
-         _P.COMPLIANCE_READ, _P.DRAWS_RUN}
+         _P.COMPLIANCE_READ, _P.DRAWS_RUN, _P.SCHEDULE_READ, _P.SCHEDULE_WRITE}
     ),
     Role.DEPARTMENT: frozenset(
         {_P.DIRECTORY_READ, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PERSONAL_DATA_READ,
-         _P.PLANS_WRITE, _P.COMPLIANCE_READ, _P.DRAWS_RUN}
+         _P.PLANS_WRITE, _P.COMPLIANCE_READ, _P.DRAWS_RUN, _P.SCHEDULE_READ, _P.SCHEDULE_WRITE}
     ),
     Role.INSPECTOR: frozenset({_P.DIRECTORY_READ}),
     Role.PARTNER: frozenset({_P.DIRECTORY_READ}),
@@ -92,6 +95,8 @@ class Principal:
     permissions: frozenset[Permission]
     method: AuthMethod = AuthMethod.PASSWORD
     api_key_id: int | None = None
+    #: The inspector (执法人员) this account belongs to, for the mobile client.
+    person_id: str | None = None
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -140,6 +145,8 @@ class User:
     active: bool = True
     created_at: datetime | None = None
     last_login_at: datetime | None = None
+    #: The inspector record of an 执法人员's account.
+    person_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -169,4 +176,5 @@ def user_principal(user: User, *, scopes: frozenset[Permission] | None = None, a
         permissions=allowed if scopes is None else allowed & scopes,
         method=AuthMethod.PASSWORD if api_key_id is None else AuthMethod.API_KEY,
         api_key_id=api_key_id,
+        person_id=user.person_id,
     )

@@ -57,7 +57,7 @@ def check_password_policy(password: str, username: str) -> None:
 def user_snapshot(user: User) -> dict[str, Any]:
     """Audit view of a user: never the password hash."""
     return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role.value,
-            "department_code": user.department_code, "active": user.active}
+            "department_code": user.department_code, "active": user.active, "person_id": user.person_id}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +135,7 @@ async def principal_from_api_key(uow: UnitOfWork, raw_key: str, now: datetime) -
 
 async def create_user(
     uow: UnitOfWork, principal: Principal, hasher: PasswordHasher, *, username: str, display_name: str, role: Role,
-    department_code: str, password: str,
+    department_code: str, password: str, person_id: str | None = None,
 ) -> User:
     principal.require(Permission.USERS_MANAGE)
     if not USERNAME.match(username):
@@ -146,7 +146,10 @@ async def create_user(
         await require_department(uow, department_code)
         if await uow.users.by_username(username):
             raise Conflict(f"用户名“{username}”已存在", f"username '{username}' exists", code="user.duplicate")
-        user = await uow.users.add(User(None, username, display_name, role, department_code, await hasher.hash(password)))
+        if person_id is not None:
+            await _require_inspector(uow, person_id, department_code)
+        user = await uow.users.add(User(None, username, display_name, role, department_code, await hasher.hash(password),
+                                        person_id=person_id))
         uow.audit.record(AuditEvent("user.create", "user", str(user.id), None, user_snapshot(user)))
         await uow.commit()
     return user
@@ -164,6 +167,8 @@ async def update_user(
         if "department_code" in changes:
             await require_department(uow, changes["department_code"])
         updated = replace(current, **changes)
+        if "person_id" in changes and updated.person_id is not None:
+            await _require_inspector(uow, updated.person_id, updated.department_code, other_than=user_id)
         if password is not None:
             check_password_policy(password, updated.username)
             updated.password_hash = await hasher.hash(password)
@@ -175,6 +180,23 @@ async def update_user(
         uow.audit.record(AuditEvent("user.update", "user", str(user_id), user_snapshot(current), after))
         await uow.commit()
     return updated
+
+
+async def _require_inspector(uow: UnitOfWork, person_id: str, department_code: str, *,
+                             other_than: int | None = None) -> None:
+    """An account linked to an inspector record: the record exists, is of the account's unit, and has no other
+    account."""
+    inspector = await uow.inspectors.get(person_id)
+    if inspector is None:
+        raise InvalidInput(f"执法人员“{person_id}”不存在", f"inspector '{person_id}' not found",
+                           code="user.inspector_not_found", details={"field": "person_id"})
+    if inspector.department_code != department_code:
+        raise InvalidInput("账号所属单位与执法人员所在单位不一致", "the account's unit differs from the inspector's",
+                           code="user.inspector_unit_mismatch", details={"field": "person_id"})
+    for user in await uow.users.list():
+        if user.person_id == person_id and user.id != other_than:
+            raise Conflict(f"执法人员“{person_id}”已关联账号“{user.username}”", "the inspector already has an account",
+                           code="user.inspector_taken", details={"field": "person_id"})
 
 
 async def list_users(uow: UnitOfWork, principal: Principal) -> list[User]:

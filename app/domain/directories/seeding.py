@@ -88,6 +88,7 @@ async def load_demo(
                     await uow.users.add(User(None, username, display_name, role, department,
                                              await hasher.hash(DEMO_PASSWORD)))
                     created_users += 1
+            await _link_demo_inspector(uow)
         report = SeedReport(enterprises=len(creates), inspectors=added_inspectors, conflicts=conflicts,
                             users=created_users)
         if creates or added_inspectors or created_users:
@@ -122,8 +123,20 @@ async def load_demo_accounts(
             if await uow.users.by_username(username) is None:
                 await uow.users.add(User(None, username, display_name, role, department, await hasher.hash(DEMO_PASSWORD)))
                 created_users += 1
+        await _link_demo_inspector(uow)
         if conflicts or created_users:
             uow.audit.record(AuditEvent("demo.accounts", "demo", str(seed), None,
                                         {"demo": True, "conflicts": conflicts, "users": created_users}))
             await uow.commit()
     return SeedReport(conflicts=conflicts, users=created_users)
+
+
+async def _link_demo_inspector(uow: UnitOfWork) -> None:
+    """The demo 执法人员 account speaks for the first certified inspector of its unit (the mobile client's visits)."""
+    user = await uow.users.by_username("demo-inspector")
+    if user is None or user.person_id is not None:
+        return
+    candidates = sorted(await uow.inspectors.in_departments([user.department_code]), key=lambda i: i.person_id)
+    if candidates:
+        user.person_id = candidates[0].person_id
+        await uow.users.update(user)

@@ -13,6 +13,7 @@ from app.domain.draws.model import Draw, DrawStatus
 from app.domain.draws.service import LIVE, check_state, locate, require_task_unit, task_of
 from app.domain.errors import Conflict, InvalidInput, PermissionDenied
 from app.domain.ports import UnitOfWork
+from app.domain.scheduling.service import ScheduleRules, apply_team_change
 
 
 async def request_void(uow: UnitOfWork, principal: Principal, draw_id: str, reason: str) -> Draw:
@@ -63,7 +64,7 @@ async def _changeable(uow: UnitOfWork, principal: Principal, draw_id: str) -> tu
 
 
 async def replace_member(uow: UnitOfWork, principal: Principal, draw_id: str, *, uscc: str, person_id: str,
-                         reason: str) -> Draw:
+                         reason: str, schedule: ScheduleRules | None = None) -> Draw:
     """A member who cannot go is replaced by the next candidate in ticket order; the change is recorded, public."""
     if len(reason.strip()) < 2:
         raise InvalidInput("更换检查人员须说明理由", "a replacement needs a reason", code="draw.reason_missing",
@@ -77,12 +78,13 @@ async def replace_member(uow: UnitOfWork, principal: Principal, draw_id: str, *,
         _refresh_outcome(draw, bundle)
         await uow.draws.update(draw)
         uow.audit.record(AuditEvent("draw.replace_member", "draw", draw_id, {"member": person_id}, change))
+        await _update_visit(uow, schedule, draw_id, uscc, person_id, added, principal.username)
         await uow.commit()
     return draw
 
 
 async def assign_member(uow: UnitOfWork, principal: Principal, draw_id: str, *, uscc: str, person_id: str,
-                        reason: str) -> Draw:
+                        reason: str, schedule: ScheduleRules | None = None) -> Draw:
     """Complete a team the draw could not fill (fallback 3) by a reasoned manual assignment from the roster."""
     if len(reason.strip()) < 2:
         raise InvalidInput("人工指派须说明理由", "a manual assignment needs a reason", code="draw.reason_missing",
@@ -99,6 +101,7 @@ async def assign_member(uow: UnitOfWork, principal: Principal, draw_id: str, *, 
         _refresh_outcome(draw, bundle)
         await uow.draws.update(draw)
         uow.audit.record(AuditEvent("draw.assign_member", "draw", draw_id, None, change))
+        await _update_visit(uow, schedule, draw_id, uscc, None, person_id, principal.username)
         await uow.commit()
     return draw
 
@@ -108,3 +111,9 @@ def _refresh_outcome(draw: Draw, bundle: dict[str, Any]) -> None:
     if draw.outcome is not None:
         teams = effective_teams(bundle, draw.changes)
         draw.outcome = {**draw.outcome, "teams": [[t["uscc"], t["members"]] for t in teams]}
+
+
+async def _update_visit(uow: UnitOfWork, schedule: ScheduleRules | None, draw_id: str, uscc: str, removed: str | None,
+                        added: str, by: str) -> None:
+    """The enterprise's scheduled visit follows the team change (re-planned if the new member cannot go)."""
+    await apply_team_change(uow, schedule, draw_id, uscc, removed, added, by=by)

@@ -88,6 +88,14 @@ def imported_params(task: Task) -> dict[str, Any]:
             "load_slack": 1}
 
 
+#: The reason given to an enterprise another overlapping draw took: its items join that draw's visit.
+MERGED_PREFIX = "已被时间重叠的同行业任务抽中"
+
+
+def merged_into_other(reason: str) -> bool:
+    return reason.startswith(MERGED_PREFIX)
+
+
 async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], capped: dict[str, str],
                     weights: dict[str, int] | None) -> tuple[list[tuple[str, str, str, str, int]], list[FrameExclusion]]:
     """The enterprises in the task's scope; closed ones, ones another overlapping draw already took (merge into
@@ -102,7 +110,7 @@ async def frame_for(uow: UnitOfWork, task: Task, taken: dict[str, str], capped: 
             if status in _CLOSED:
                 excluded.append(FrameExclusion(uscc, f"经营状态为{_CLOSED[status]}"))
             elif uscc in taken:
-                excluded.append(FrameExclusion(uscc, f"已被时间重叠的同行业任务抽中（{taken[uscc]}），合并检查"))
+                excluded.append(FrameExclusion(uscc, f"{MERGED_PREFIX}（{taken[uscc]}），合并检查"))
             elif uscc in capped:
                 excluded.append(FrameExclusion(uscc, capped[uscc]))
             else:

@@ -22,6 +22,8 @@ from app.domain.draws.stats import CLASSIFIED_SHARE_TARGET, inclusion_by_class, 
 from app.domain.plans.model import JointType, Plan, Task
 from app.domain.plans.service import PUBLIC_STATUSES
 from app.domain.ports import UnitOfWork
+from app.domain.scheduling.calendar import WorkingDayCalendar
+from app.domain.scheduling.deadlines import Deadline, DeadlineKind, DeadlineState, collect
 
 CST = timezone(timedelta(hours=8))
 INTERNAL_JOINT_PER_QUARTER = 2
@@ -153,9 +155,23 @@ def draw_indicators(draws: list[tuple[str, dict[str, Any]]], period: str) -> lis
     return out
 
 
+def overdue_indicators(deadlines: list[Deadline], year: int, quarter: int | None) -> list[Indicator]:
+    """逾期未完成: per kind of deadline, the items overdue (due in the period, not done), target zero."""
+    period = f"{year}" if quarter is None else f"{year}Q{quarter}"
+    out = []
+    for kind in DeadlineKind:
+        late = [d for d in deadlines if d.kind is kind and d.state is DeadlineState.OVERDUE
+                and (quarter is None or (d.due is not None and quarter_of(d.due) == quarter))]
+        out.append(Indicator("overdue_deadlines", f"逾期未完成：{kind.label}", len(late), 0, not late, None, period,
+                             {"kind": kind.value, "subjects": [d.subject for d in late][:100],
+                              "departments": sorted({d.department_code for d in late})}))
+    return out
+
+
 async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int | None, *,
-                 today: date) -> list[Indicator]:
+                 today: date, calendar: WorkingDayCalendar | None = None) -> list[Indicator]:
     principal.require(Permission.COMPLIANCE_READ)
+    overdue: list[Deadline] = []
     period = f"{year}" if quarter is None else f"{year}Q{quarter}"
     executed: list[tuple[str, dict[str, Any]]] = []
     initiated: list[Initiated] = []
@@ -182,5 +198,7 @@ async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int 
             per_industry = drawn.setdefault((draw.plan_no, draw.task_no), {})
             for row in bundle["selected"]:
                 per_industry[industry_of[row["uscc"]]] = per_industry.get(industry_of[row["uscc"]], 0) + 1
+        if calendar is not None:
+            overdue = await collect(uow, calendar, year=year, today=min(today, date(year + 1, 1, 31)), due_within=0)
     return [*compliance(plans, departments, year, quarter, initiated, today, drawn),
-            *draw_indicators(executed, period)]
+            *draw_indicators(executed, period), *overdue_indicators(overdue, year, quarter)]

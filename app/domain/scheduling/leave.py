@@ -1,5 +1,6 @@
 """请假: periods when an inspector cannot inspect. A draw leaves out of its roster whoever is away for the whole
-task window; visits are scheduled around the rest. Recorded and cancelled with a reason, never deleted."""
+task window; visits are scheduled around the rest, and recording leave (e.g. an illness) re-plans the absent
+inspector's visits in the period. Recorded and cancelled with a reason, never deleted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from app.domain.auth.model import Permission, Principal
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.ports import UnitOfWork
 from app.domain.scheduling.model import Leave
+from app.domain.scheduling.service import Replanned, ScheduleRules, replan_for_leave
 
 
 def _snapshot(leave: Leave) -> dict[str, object]:
@@ -23,7 +25,10 @@ async def _inspector_unit(uow: UnitOfWork, principal: Principal, person_id: str)
     principal.require_department(inspector.department_code)
 
 
-async def record_leave(uow: UnitOfWork, principal: Principal, leave: Leave) -> Leave:
+async def record_leave(uow: UnitOfWork, principal: Principal, leave: Leave,
+                       rules: ScheduleRules | None = None) -> tuple[Leave, list[Replanned]]:
+    """Record leave; with ``rules`` the inspector's visits in the period are re-planned in the same transaction
+    (a visit that has started refuses the leave: change the team instead)."""
     if leave.to_date < leave.from_date:
         raise InvalidInput("请假结束日期不能早于开始日期", "leave ends before it starts", code="leave.period_invalid",
                            details={"field": "to_date"})
@@ -31,9 +36,15 @@ async def record_leave(uow: UnitOfWork, principal: Principal, leave: Leave) -> L
         await _inspector_unit(uow, principal, leave.person_id)
         leave.created_by = principal.username
         leave = await uow.leave.add(leave)
-        uow.audit.record(AuditEvent("inspector.leave", "inspector_leave", str(leave.id), None, _snapshot(leave)))
+        replanned: list[Replanned] = []
+        if rules is not None:
+            replanned = await replan_for_leave(uow, rules.calendar, leave, today=rules.today,
+                                               capacity=rules.capacity, by=principal.username,
+                                               lead_days=rules.lead_days)
+        uow.audit.record(AuditEvent("inspector.leave", "inspector_leave", str(leave.id), None, {
+            **_snapshot(leave), "replanned": [[r.visit_id, str(r.from_day), str(r.to_day)] for r in replanned]}))
         await uow.commit()
-    return leave
+    return leave, replanned
 
 
 async def cancel_leave(uow: UnitOfWork, principal: Principal, person_id: str, leave_id: int, reason: str) -> Leave:

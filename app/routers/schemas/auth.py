@@ -22,6 +22,7 @@ class MeOut(Out):
     role: Role
     role_label: str
     department_code: str | None
+    person_id: str | None = Field(None, description="本账号关联的执法人员编号（移动端）")
     permissions: list[Permission]
     auth_method: str
 
@@ -32,6 +33,7 @@ class UserIn(In):
     role: Role
     department_code: str = Field(min_length=2, max_length=16, examples=["ZF1"])
     password: str = Field(min_length=1, max_length=128, description="至少 10 位，含大写、小写、数字、符号中的三类")
+    person_id: str | None = Field(None, min_length=2, max_length=32, description="执法人员账号关联的人员编号")
 
 
 class UserPatch(In):
@@ -40,6 +42,7 @@ class UserPatch(In):
     department_code: str | None = Field(None, min_length=2, max_length=16)
     active: bool | None = None
     password: str | None = Field(None, min_length=1, max_length=128)
+    person_id: str | None = Field(None, min_length=2, max_length=32)
 
 
 class UserOut(Out):
@@ -51,6 +54,7 @@ class UserOut(Out):
     active: bool
     created_at: datetime | None
     last_login_at: datetime | None
+    person_id: str | None = None
 
 
 class ApiKeyIn(In):
