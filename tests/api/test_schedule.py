@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from app.deps import Container
-from tests.api.test_draws import drawn, ready  # noqa: F401 - the fixture is used by name
+from tests.api.test_draws import CEREMONY, drawn, ready  # noqa: F401 - the fixture is used by name
 from tests.support import FixedClock, MakeUser, assert_problem
 
 Who = dict[str, dict[str, str]]
@@ -296,3 +296,40 @@ async def test_what_capacity_cannot_fit_is_reported_and_the_rest_scheduled(
     for miss in result["unplaced"]:
         assert miss["reason"] in ("no_capacity", "team_on_leave", "team_incomplete")
         assert miss["message_zh"]
+
+
+async def test_an_enterprise_taken_by_an_overlapping_task_gets_one_joint_visit(
+    client: httpx.AsyncClient, container: Container, make_user: MakeUser, ready: Who  # noqa: F811
+) -> None:
+    container.clock = FixedClock(datetime(2026, 7, 1, 2, 0, tzinfo=UTC))  # type: ignore[assignment]
+    await client.put("/api/v1/quotas/2026/3/ZF1", json={"count": 12}, headers=ready["chief"])
+    internal, first = await scheduled(client, ready)
+    fmk = await make_user("department", "FMK")
+    url = "/api/v1/plans/秦联2026025/tasks/秦联025/draws"
+    prepared = (await client.post(url, json={}, headers=fmk)).json()
+    await client.post(f"/api/v1/draws/{prepared['draw_id']}/seed", json=CEREMONY, headers=fmk)
+    joint = (await client.post(f"/api/v1/draws/{prepared['draw_id']}/execute", headers=fmk)).json()
+    taken = {v["uscc"] for v in first["visits"]}
+
+    second = await client.post(f"/api/v1/draws/{joint['draw_id']}/schedule", json={}, headers=fmk)
+    assert second.status_code == 200, second.text
+    result = second.json()
+    merged = {v["uscc"]: v for v in result["visits"] if len(v["sources"]) == 2}
+    in_window = {v["uscc"] for v in first["visits"] if v["day"] <= "2026-08-31"}
+    assert in_window
+    assert joint["bundle"]["selected"]
+    assert set(merged) == in_window  # the overlapping windows: one visit, not two
+    assert result["merged"] == len(in_window)
+    for visit in merged.values():
+        before = next(v for v in first["visits"] if v["uscc"] == visit["uscc"])
+        assert visit["id"] == before["id"]
+        assert visit["day"] == before["day"]
+        assert [s["draw_id"] for s in visit["sources"]] == [internal["draw_id"], joint["draw_id"]]
+        assert visit["sources"][1]["merged_only"] is True
+        assert set(before["items"]) < set(visit["items"])  # the joint task's items join the visit
+        assert visit["window_end"] <= "2026-08-31"
+    late = {u["uscc"] for u in result["unplaced"] if u["reason"] == "no_team"}
+    assert late == taken - in_window  # their visit falls after the joint task's window
+    assert all(v["window_end"] <= "2026-08-31" for v in result["visits"])
+    assert len(result["visits"]) - len(merged) == len(joint["bundle"]["selected"]) - sum(
+        1 for u in result["unplaced"] if u["reason"] != "no_team")

@@ -36,6 +36,7 @@ from app.domain.scheduling.model import (
     VisitSource,
     VisitStatus,
 )
+from app.domain.scheduling.replan import replace_visit
 from app.domain.scheduling.solver import REASON_TEXT, Booking, Demand, Placement, Unplaced, plan_visits
 
 CST = timezone(timedelta(hours=8))
@@ -262,22 +263,32 @@ def _started(visit: Visit, today: date) -> bool:
 
 
 async def _place_one(uow: UnitOfWork, calendar: WorkingDayCalendar, visit: Visit, *, today: date, capacity: int,
-                     lead_days: int, avoid: frozenset[date] = frozenset(),
+                     lead_days: int, by: str, avoid: frozenset[date] = frozenset(),
                      extra_leave: Sequence[Leave] = ()) -> tuple[date | None, Unplaced | None]:
-    """A new day for one visit, every other visit staying where it is."""
+    """A new day for one visit: every other visit stays where it is when a day fits; otherwise at most one other
+    visit not yet started moves to free a day (recorded on that visit)."""
     start, end = max(visit.window_start, today + timedelta(days=lead_days)), visit.window_end
     # The visit moves as itself: it joins no other visit of the enterprise, and avoids their days.
     same = [v for v in await uow.visits.of_enterprises([visit.uscc]) if v.id != visit.id and v.day is not None]
     avoid = avoid | {v.day for v in same if v.day is not None}
-    working = [d for d in working_days_between(calendar, start, end) if d not in avoid]
-    others = [v for v in await uow.visits.busy(list(visit.team), start, end) if v.id != visit.id]
-    bookings = [replace(booking(v, today), uscc=f"{v.uscc}#{v.id}") for v in others if v.day is not None]
-    leave = leave_days([*await uow.leave.during(list(visit.team), start, end), *extra_leave], start, end)
+    others = {v.id: v for v in await uow.visits.busy(list(visit.team), start, end) if v.id != visit.id}
+    people = sorted({p for v in others.values() for p in v.team} | set(visit.team))
+    horizon = max([end, *(v.window_end for v in others.values())])
+    leave = leave_days([*await uow.leave.during(people, start, horizon), *extra_leave], start, horizon)
+    bookings = [booking(v, today) for v in others.values() if v.day is not None]
     demand = Demand(f"visit:{visit.id}", visit.uscc, visit.county_code, None, start, end, visit.team, visit.items)
-    result = plan_visits([demand], bookings, working, leave, capacity)
-    if result.placements:
-        return result.placements[0].day, None
-    return None, result.unplaced[0] if result.unplaced else None
+    every_day = working_days_between(calendar, today + timedelta(days=lead_days), horizon)
+    found = replace_visit(demand, bookings, every_day, leave, capacity, avoid=frozenset(avoid))
+    if found.day is None:
+        return None, found.miss
+    if found.moved is not None and found.moved_to is not None:
+        other = others[int(found.moved.visit_id)]
+        before = other.day
+        other.day = found.moved_to
+        await uow.visits.update_many([other])
+        await uow.visits.add_changes([VisitChange(other.id or 0, VisitChangeKind.MOVED, before, other.day,
+                                                  f"为安排检查 {visit.id} 让出 {found.day} 的名额，顺延改期", by)])
+    return found.day, None
 
 
 async def reschedule(uow: UnitOfWork, principal: Principal, calendar: WorkingDayCalendar, visit_id: int, *,
@@ -296,7 +307,7 @@ async def reschedule(uow: UnitOfWork, principal: Principal, calendar: WorkingDay
         else:
             avoid = frozenset({visit.day}) if visit.day else frozenset()
             new_day, miss = await _place_one(uow, calendar, visit, today=today, capacity=capacity,
-                                             lead_days=lead_days, avoid=avoid)
+                                             lead_days=lead_days, by=principal.username, avoid=avoid)
             if new_day is None:
                 zh, en = REASONS.get(miss.reason if miss else "", ("检查时间窗内没有可安排的工作日", "no day fits"))
                 raise Conflict(f"无法改期：{zh}", f"cannot move the visit: {en}", code="visit.no_day",
@@ -378,7 +389,7 @@ async def replan_for_leave(uow: UnitOfWork, calendar: WorkingDayCalendar, leave:
                        details={"visit_id": started[0].id})
     out: list[Replanned] = []
     for visit in sorted(affected, key=lambda v: (v.day or date.max, v.id or 0)):
-        new_day, miss = await _place_one(uow, calendar, visit, today=today, capacity=capacity, lead_days=lead_days,
+        new_day, miss = await _place_one(uow, calendar, visit, today=today, capacity=capacity, lead_days=lead_days, by=by,
                                          extra_leave=[leave])
         old_day = visit.day
         if new_day is not None:
@@ -414,7 +425,7 @@ async def apply_team_change(uow: UnitOfWork, rules: ScheduleRules | None, draw_i
                            f"抽取 {draw_id} 调整检查组：{removed or '—'} → {added}", by,
                            detail={"removed": removed, "added": added})]
     if rules is not None and (visit.day is None or not await _free(uow, visit, added, visit.day, rules.capacity)):
-        new_day, _miss = await _place_one(uow, rules.calendar, visit, today=today, capacity=rules.capacity,
+        new_day, _miss = await _place_one(uow, rules.calendar, visit, today=today, capacity=rules.capacity, by=by,
                                           lead_days=rules.lead_days)
         if new_day != visit.day:
             changes.append(VisitChange(visit.id or 0, VisitChangeKind.MOVED if new_day else VisitChangeKind.UNPLACED,
