@@ -242,6 +242,11 @@ async def test_deadlines_count_working_days_and_overdue_items_reach_compliance(
     assert reports["monthly_report:2026-11:ZF1"]["state"] == "overdue"  # due 12-20
     assert reports["monthly_report:2026-11:ZF1"]["due"] == "2026-12-20"
     assert all(d["department_code"] == "ZF1" for d in items)
+    spread = {d["subject"]: d for d in items if d["kind"] == "internal_joint"}
+    quarter = spread["internal_joint:2026Q4:ZF1"]  # the brigade's quarterly count, warned ahead
+    assert (quarter["due"], quarter["state"]) == ("2026-12-31", "due")
+    assert "已 1 次" in quarter["title"]
+    assert spread["internal_joint:2026Q3:ZF1"]["state"] == "overdue"
 
     submitted = await client.post("/api/v1/reports/submissions", headers=ready["zf1"], json={
         "kind": "monthly_report", "period": "2026-11", "department_code": "ZF1", "reference": "秦应急执一〔2026〕月报 11"})

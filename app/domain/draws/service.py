@@ -22,7 +22,7 @@ from app.domain.draws.inputs import DrawInputs, frame_for, imported_params, over
 from app.domain.draws.model import Draw, DrawStatus, FrameExclusion, SeedKind
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.domain.outbox.service import draw_message, enqueue
-from app.domain.plans.compliance import quarter_of
+from app.domain.plans.initiated import quarter_of
 from app.domain.plans.model import Plan, SamplingMode, Task
 from app.domain.plans.service import ensure_can_draw, find_task, get_plan, platform_task_no
 from app.domain.ports import UnitOfWork

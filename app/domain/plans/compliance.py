@@ -19,6 +19,7 @@ from app.domain.directories.model import Department, DepartmentKind
 from app.domain.directories.reference import INDUSTRIES
 from app.domain.draws.model import DEFAULT_RATES_BP, DrawStatus
 from app.domain.draws.stats import CLASSIFIED_SHARE_TARGET, inclusion_by_class, uses_classification
+from app.domain.plans.initiated import INTERNAL_JOINT_PER_QUARTER, Initiated, internal_joint, quarter_bounds, quarter_of
 from app.domain.plans.model import JointType, Plan, Task
 from app.domain.plans.service import PUBLIC_STATUSES
 from app.domain.ports import UnitOfWork
@@ -26,7 +27,6 @@ from app.domain.scheduling.calendar import WorkingDayCalendar
 from app.domain.scheduling.deadlines import Deadline, DeadlineKind, DeadlineState, collect
 
 CST = timezone(timedelta(hours=8))
-INTERNAL_JOINT_PER_QUARTER = 2
 ENTERPRISES_PER_INDUSTRY = 3
 
 
@@ -49,25 +49,6 @@ class Indicator:
 
 
 STATE_LABELS = {"met": "达标", "at_risk": "进度预警", "missed": "未达标", "upcoming": "尚未开始"}
-
-
-@dataclass(frozen=True, slots=True)
-class Initiated:
-    """An executed draw of an internal joint task: one random inspection initiated by the task's lead unit."""
-
-    lead_department: str
-    draw_id: str
-    day: date
-
-
-def quarter_of(day: date) -> int:
-    return (day.month - 1) // 3 + 1
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    start = date(year, 3 * quarter - 2, 1)
-    end = (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - timedelta(days=1)
-    return start, end
 
 
 def internal_joint_initiated(initiated: list[Initiated], brigades: list[Department], year: int, quarters: list[int],
@@ -174,19 +155,15 @@ async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int 
     overdue: list[Deadline] = []
     period = f"{year}" if quarter is None else f"{year}Q{quarter}"
     executed: list[tuple[str, dict[str, Any]]] = []
-    initiated: list[Initiated] = []
     drawn: dict[tuple[str, str], dict[str, int]] = {}
     async with uow:
         plans = await uow.plans.find(year=year)
-        tasks = {(p.plan_no, t.task_no): t for p in plans for t in p.tasks}
         departments = await uow.departments.list()
+        initiated = await internal_joint(uow, year)
         for draw in await uow.draws.find(statuses=(DrawStatus.EXECUTED, DrawStatus.REVEALED)):
             day = draw.executed_at.astimezone(CST).date() if draw.executed_at else None
             if day is None or day.year != year:
                 continue
-            task = tasks.get((draw.plan_no, draw.task_no))
-            if task is not None and task.joint_type is JointType.INTERNAL:
-                initiated.append(Initiated(task.lead_department, draw.draw_id, day))
             if quarter is not None and quarter_of(day) != quarter:
                 continue
             raw = await uow.draws.bundle(draw.draw_id)

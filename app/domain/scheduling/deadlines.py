@@ -20,6 +20,8 @@ from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import DepartmentKind
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.domain.labels import LabelledEnum
+from app.domain.plans.initiated import INTERNAL_JOINT_PER_QUARTER, Initiated, quarter_bounds
+from app.domain.plans.initiated import internal_joint as initiated_draws
 from app.domain.plans.model import PlanStatus
 from app.domain.ports import UnitOfWork
 from app.domain.scheduling.calendar import CalendarNotCovered, WorkingDayCalendar, add_working_days
@@ -36,8 +38,9 @@ class DeadlineKind(LabelledEnum):
     RESULT_PUBLICITY = "result_publicity"
     MONTHLY_REPORT = "monthly_report"
     QUARTERLY_SUMMARY = "quarterly_summary"
+    INTERNAL_JOINT = "internal_joint"
     __labels__ = {"result_publicity": "检查结果公示", "monthly_report": "月报表报送",
-                  "quarterly_summary": "季度总结报送"}
+                  "quarterly_summary": "季度总结报送", "internal_joint": "季度内部联合随机抽查（执法大队每季度不少于 2 次）"}
 
 
 class DeadlineState(LabelledEnum):
@@ -138,6 +141,24 @@ def reports(year: int, units: Sequence[str], first_day: date, submissions: Seque
     return out
 
 
+def internal_joint(year: int, brigades: Sequence[str], first_day: date, initiated: Sequence[Initiated], today: date,
+                   due_within: int) -> list[Deadline]:
+    """Each 执法大队 initiates at least 2 internal joint random inspections a quarter: due at the quarter's end, done
+    on the day of the second; the title shows the progress, so a shortfall is seen ahead."""
+    out = []
+    for brigade in brigades:
+        for quarter in range(1, 5):
+            start, end = quarter_bounds(year, quarter)
+            if end < first_day:
+                continue
+            days = sorted(i.day for i in initiated if i.lead_department == brigade and start <= i.day <= end)
+            done_on = days[INTERNAL_JOINT_PER_QUARTER - 1] if len(days) >= INTERNAL_JOINT_PER_QUARTER else None
+            out.append(_deadline(DeadlineKind.INTERNAL_JOINT, f"internal_joint:{year}Q{quarter}:{brigade}",
+                                 f"{year} 年第 {quarter} 季度发起内部联合随机抽查（已 {len(days)} 次，须不少于 "
+                                 f"{INTERNAL_JOINT_PER_QUARTER} 次）", end, brigade, None, done_on, today, due_within))
+    return out
+
+
 def report_period_valid(kind: str, period: str) -> bool:
     if kind == DeadlineKind.MONTHLY_REPORT.value:
         return len(period) == 7 and period[4] == "-" and period[:4].isdigit() and period[5:].isdigit() \
@@ -199,6 +220,9 @@ async def collect(uow: UnitOfWork, calendar: WorkingDayCalendar, *, year: int, t
             units = [u for u in units if u == department]
         out += reports(year, units, first_day, await uow.visits.submissions(period_prefix=str(year)), today,
                        due_within)
+        brigades = [d.code for d in await uow.departments.list() if d.kind is DepartmentKind.BRIGADE
+                    and d.code in units]
+        out += internal_joint(year, brigades, first_day, await initiated_draws(uow, year), today, due_within)
     if person_id is not None:
         out = [d for d in out if d.person_id == person_id]
     return sorted(out, key=lambda d: (d.due or date.max, d.kind.value, d.subject))

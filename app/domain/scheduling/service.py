@@ -22,7 +22,7 @@ from app.domain.draws.inputs import merged_into_other
 from app.domain.draws.model import Draw, DrawStatus
 from app.domain.draws.service import check_state, locate, sees_selection, task_of
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.domain.plans.compliance import quarter_bounds, quarter_of
+from app.domain.plans.initiated import quarter_bounds, quarter_of
 from app.domain.plans.model import SamplingMode, Task
 from app.domain.plans.visits import visit_items
 from app.domain.ports import UnitOfWork
