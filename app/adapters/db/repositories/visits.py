@@ -66,11 +66,13 @@ class SqlVisitRepository:
 
     async def add_many(self, visits: Sequence[Visit]) -> None:
         """Insert new visits (ids assigned), their members and sources."""
-        for visit in visits:
-            result = await self.session.execute(sa.insert(V).values(
-                created_by=visit.created_by, created_at=self.now, updated_at=self.now, **_values(visit))
-                .returning(V.c.id))
-            visit.id, visit.created_at, visit.updated_at = int(result.scalar_one()), self.now, self.now
+        if not visits:
+            return
+        rows = [{"created_by": v.created_by, "created_at": self.now, "updated_at": self.now, **_values(v)}
+                for v in visits]
+        result = await self.session.execute(sa.insert(V).returning(V.c.id, sort_by_parameter_order=True), rows)
+        for visit, visit_id in zip(visits, result.scalars().all(), strict=True):
+            visit.id, visit.created_at, visit.updated_at = int(visit_id), self.now, self.now
         await self._write_members(visits)
         rows = [{"draw_id": s.draw_id, "uscc": v.uscc, "visit_id": v.id} for v in visits for s in v.sources]
         if rows:
