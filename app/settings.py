@@ -52,6 +52,21 @@ class SchedulingSettings(BaseModel):
     lead_days: int = Field(default=1, ge=0, le=30)
 
 
+class OnsiteSettings(BaseModel):
+    """扫码入企 and findings."""
+
+    #: Lifetime of a visit code shown on the inspector's phone.
+    visit_code_seconds: int = Field(default=300, ge=30, le=3600)
+    #: Largest distance between the device and the enterprise's recorded location at check-in.
+    position_tolerance_m: float = Field(default=500.0, ge=10, le=50_000)
+    #: Largest photo upload.
+    max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=10_000)
+    #: Where uploaded photos are stored (outside the database, by SHA-256).
+    upload_dir: Path = Path("var") / "uploads"
+    #: The address the printed QR codes open (the public page of this service).
+    public_base_url: str = "http://127.0.0.1:8000"
+
+
 class DemoSettings(BaseModel):
     """What the embedded default loads on first start when the directories are empty."""
 
@@ -102,6 +117,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = LimitSettings()
     demo: DemoSettings = DemoSettings()
     scheduling: SchedulingSettings = SchedulingSettings()
+    onsite: OnsiteSettings = OnsiteSettings()
     provincial: ProvincialSettings = ProvincialSettings()
 
     @model_validator(mode="after")

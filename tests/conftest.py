@@ -84,14 +84,15 @@ REFERENCE_TABLES = (DepartmentRow.__table__, CheckItemRow.__table__)
 
 
 @pytest.fixture(scope="session")
-def base_settings(database_url: str, database: Database) -> Settings:
+def base_settings(database_url: str, database: Database, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # Real argon2id with the smallest cost: the flows are under test here, not the work factor.
     return Settings(environment=Environment.TEST, database={"url": database_url, "schema_name": database.schema},
                     auth={"argon2_time_cost": 1, "argon2_memory_kib": 1024},
                     # No background schedules in tests (they run sync and relay explicitly); quick retries.
                     provincial={"sync_interval_seconds": 0, "reconcile_interval_hours": 0, "relay_interval_seconds": 0,
                                 "retry_base_seconds": 0.001, "retry_cap_seconds": 0.01, "timeout_seconds": 2,
-                                "simulator_enterprises": 300})
+                                "simulator_enterprises": 300},
+                    onsite={"upload_dir": tmp_path_factory.mktemp("uploads")})
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,16 @@ from app.domain.directories.model import (
     Inspector,
 )
 from app.domain.draws.model import Draw, DrawStatus
+from app.domain.onsite.codes import Signer, Verifier
+from app.domain.onsite.model import (
+    CheckIn,
+    Finding,
+    InspectionResult,
+    Photo,
+    Rating,
+    ResultStatus,
+    SigningKey,
+)
 from app.domain.outbox.model import MessageStatus, OutboxMessage
 from app.domain.plans.model import Adjustment, Plan, PlanStatus, PlanVersion, QuarterQuota
 from app.domain.provincial.model import (
@@ -314,6 +324,89 @@ class VisitRepository(Protocol):
     async def submissions(self, *, period_prefix: str | None = None) -> list[ReportSubmission]: ...
 
 
+class OnsiteRepository(Protocol):
+    async def keys(self) -> list[SigningKey]: ...
+
+    async def add_key(self, key: SigningKey) -> None: ...
+
+    async def retire_keys(self, *, except_kid: str) -> None: ...
+
+    async def generation(self, uscc: str) -> int:
+        """The current generation of the enterprise's printed code (1 until rotated)."""
+        ...
+
+    async def rotate(self, uscc: str, *, by: str, reason: str) -> int: ...
+
+    async def use_nonce(self, nonce: str, visit_id: int) -> bool:
+        """Record a visit code as used; False when it was used before (a replay)."""
+        ...
+
+    async def check_in(self, visit_id: int) -> CheckIn | None: ...
+
+    async def check_in_by_key(self, idempotency_key: str) -> CheckIn | None: ...
+
+    async def add_check_in(self, check_in: CheckIn) -> bool:
+        """Insert unless the visit or the key already has one (False: the first one stays)."""
+        ...
+
+    async def check_out(self, visit_id: int, *, by: str) -> None: ...
+
+    async def check_ins(self, visit_ids: Sequence[int]) -> dict[int, CheckIn]: ...
+
+    async def findings(self, visit_id: int) -> list[Finding]: ...
+
+    async def save_finding(self, finding: Finding) -> None: ...
+
+    async def add_photo(self, visit_id: int, photo: Photo) -> Photo: ...
+
+    async def photo(self, photo_id: int) -> tuple[int, Photo] | None:
+        """(visit id, photo)."""
+        ...
+
+    async def add_result(self, result: InspectionResult) -> InspectionResult: ...
+
+    async def update_result(self, result: InspectionResult) -> None: ...
+
+    async def result(self, result_id: int, *, for_update: bool = False) -> InspectionResult | None: ...
+
+    async def results_of(self, visit_id: int) -> list[InspectionResult]: ...
+
+    async def published_dates(self, visit_ids: Sequence[int]) -> dict[int, list[datetime | None]]: ...
+
+    async def published(self, *, text: str | None, uscc: str | None, plan_no: str | None, task_no: str | None,
+                        start: date | None, end: date | None, limit: int,
+                        after_id: int | None) -> list[InspectionResult]:
+        """Published results, newest first (keyset below ``after_id``)."""
+        ...
+
+    async def results(self, *, departments: Sequence[str] | None, status: ResultStatus | None, limit: int,
+                      after_id: int | None) -> list[InspectionResult]: ...
+
+    async def add_rating(self, rating: Rating) -> bool: ...
+
+    async def rating(self, visit_id: int) -> Rating | None: ...
+
+
+class SignatureSuite(Protocol):
+    """Turns stored keys into signers and verifiers (Ed25519 now; another algorithm plugs in by its id)."""
+
+    def generate(self, kid: str) -> SigningKey: ...
+
+    def signer(self, key: SigningKey) -> Signer: ...
+
+    def verifier(self, key: SigningKey) -> Verifier: ...
+
+
+class FileStore(Protocol):
+    """Uploaded files outside the database, addressed by their SHA-256."""
+
+    def put(self, content: bytes) -> str:
+        """Store the bytes (once per content) and return their SHA-256 (hex)."""
+        ...
+
+    def get(self, sha256: str) -> bytes: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit()`` is called inside the ``async with``."""
 
@@ -329,6 +422,7 @@ class UnitOfWork(Protocol):
     draws: DrawRepository
     leave: LeaveRepository
     visits: VisitRepository
+    onsite: OnsiteRepository
     audit: AuditLog
     #: The transaction's time, taken from the clock when it begins.
     now: datetime

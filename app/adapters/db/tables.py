@@ -547,3 +547,149 @@ class ReportSubmissionRow(SQLModel, table=True):
     submitted_at: datetime = _ts()
 
     __table_args__ = (sa.UniqueConstraint("kind", "period", "department_code", name="uq_report_submission_kind"),)
+
+
+class SigningKeyRow(SQLModel, table=True):
+    """Keys that sign QR codes, by key id and algorithm; a retired key still verifies until it is revoked."""
+
+    __tablename__ = "signing_key"
+
+    kid: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    algorithm: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    public_key: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    private_key: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    created_at: datetime = _ts()
+    retired_at: datetime | None = _ts(nullable=True)
+    revoked_at: datetime | None = _ts(nullable=True)
+
+
+class EnterpriseCodeRow(SQLModel, table=True):
+    """The generation of an enterprise's printed code: rotating it revokes every older print."""
+
+    __tablename__ = "enterprise_code"
+
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), primary_key=True))
+    generation: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    rotated_at: datetime = _ts()
+    rotated_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    reason: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+
+
+class CodeNonceRow(SQLModel, table=True):
+    """Visit codes used for a check-in: a code works once."""
+
+    __tablename__ = "code_nonce"
+
+    nonce: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), nullable=False))
+    used_at: datetime = _ts()
+
+
+class CheckInRow(SQLModel, table=True):
+    __tablename__ = "check_in"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), nullable=False, unique=True))
+    person_id: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    method: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    code_kid: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    code_alg: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    occurred_at: datetime = _ts()
+    recorded_at: datetime = _ts()
+    longitude: float | None = Field(default=None, sa_column=sa.Column(sa.Float(), nullable=True))
+    latitude: float | None = Field(default=None, sa_column=sa.Column(sa.Float(), nullable=True))
+    crs: str | None = Field(default=None, sa_column=sa.Column(sa.String(8), nullable=True))
+    distance_m: float | None = Field(default=None, sa_column=sa.Column(sa.Float(), nullable=True))
+    late: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+    late_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    off_schedule_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    idempotency_key: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    request_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    checked_out_at: datetime | None = _ts(nullable=True)
+    checked_out_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
+
+
+class FindingRow(SQLModel, table=True):
+    __tablename__ = "finding"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), nullable=False))
+    item_code: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    outcome: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    note: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    off_site: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+    recorded_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    recorded_at: datetime = _ts()
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+
+    __table_args__ = (sa.UniqueConstraint("visit_id", "item_code", name="uq_finding_visit_id"),)
+
+
+class HazardRow(SQLModel, table=True):
+    __tablename__ = "hazard"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    finding_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("finding.id"), nullable=False, index=True))
+    level: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    description: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    location: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    legal_basis: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    #: Photos as [{"id", "sha256", "content_type", "size", "uploaded_by", "uploaded_at"}].
+    photos: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+
+
+class PhotoRow(SQLModel, table=True):
+    """An uploaded photo: the bytes live in the file store under their SHA-256, never in the database."""
+
+    __tablename__ = "photo"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), nullable=False, index=True))
+    sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    content_type: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    size: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    uploaded_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    uploaded_at: datetime = _ts()
+
+
+class InspectionResultRow(SQLModel, table=True):
+    __tablename__ = "inspection_result"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), nullable=False))
+    draw_id: str = Field(sa_column=sa.Column(sa.String(96), sa.ForeignKey("draw.draw_id"), nullable=False))
+    plan_no: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    task_no: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), nullable=False, index=True))
+    enterprise_name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    department_code: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    types: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    summary: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    check_date: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    late_registration: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+    hazard_count: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    major_hazard_count: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    entered_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    entered_at: datetime = _ts()
+    reviewed_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    reviewed_at: datetime | None = _ts(nullable=True)
+    return_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    published_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    published_at: datetime | None = _ts(nullable=True, index=True)
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+
+    __table_args__ = (sa.UniqueConstraint("visit_id", "draw_id", name="uq_inspection_result_visit_id"),)
+
+
+class RatingRow(SQLModel, table=True):
+    """The enterprise's rating of a visit: once, and anonymous to the team."""
+
+    __tablename__ = "rating"
+
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), primary_key=True))
+    score: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    comment: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    rated_at: datetime = _ts()
+
+    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)

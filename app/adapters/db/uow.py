@@ -23,6 +23,7 @@ from app.adapters.db.repositories.directories import (
 )
 from app.adapters.db.repositories.draws import SqlDrawRepository
 from app.adapters.db.repositories.leave import SqlLeaveRepository
+from app.adapters.db.repositories.onsite import SqlOnsiteRepository
 from app.adapters.db.repositories.outbox import SqlOutboxRepository
 from app.adapters.db.repositories.plans import SqlPlanRepository
 from app.adapters.db.repositories.sync import SqlSyncRepository
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.draws = SqlDrawRepository(s, now)
         self.leave = SqlLeaveRepository(s, now)
         self.visits = SqlVisitRepository(s, now)
+        self.onsite = SqlOnsiteRepository(s, now, self.db.dialect)
         self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
         return self
 

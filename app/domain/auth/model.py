@@ -49,6 +49,11 @@ class Permission(StrEnum):
     #: Visits: reading the unit's schedule; scheduling, moving and cancelling visits of the unit's tasks.
     SCHEDULE_READ = "schedule:read"
     SCHEDULE_WRITE = "schedule:write"
+    #: Results: entering them (the team), reviewing and publishing them (the responsible unit, another person).
+    RESULTS_ENTER = "results:enter"
+    RESULTS_REVIEW = "results:review"
+    #: QR code signing keys (rotation).
+    KEYS_MANAGE = "keys:manage"
     PROVINCIAL_READ = "provincial:read"
     PROVINCIAL_OPERATE = "provincial:operate"
 
@@ -56,17 +61,18 @@ class Permission(StrEnum):
 _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # 三权分立: the administrator manages accounts and keys but cannot alter records or read the trail.
-    Role.ADMIN: frozenset({_P.USERS_MANAGE, _P.DIRECTORY_READ, _P.PROVINCIAL_READ}),
+    Role.ADMIN: frozenset({_P.USERS_MANAGE, _P.DIRECTORY_READ, _P.PROVINCIAL_READ, _P.KEYS_MANAGE}),
     Role.SUPERVISOR: frozenset(
         {_P.DIRECTORY_READ, _P.DEPARTMENTS_WRITE, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE,
          _P.PERSONAL_DATA_READ, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE, _P.PLANS_WRITE, _P.PLANS_APPROVE,
-         _P.COMPLIANCE_READ, _P.DRAWS_RUN, _P.SCHEDULE_READ, _P.SCHEDULE_WRITE}
+         _P.COMPLIANCE_READ, _P.DRAWS_RUN, _P.SCHEDULE_READ, _P.SCHEDULE_WRITE, _P.RESULTS_REVIEW}
     ),
     Role.DEPARTMENT: frozenset(
         {_P.DIRECTORY_READ, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PERSONAL_DATA_READ,
-         _P.PLANS_WRITE, _P.COMPLIANCE_READ, _P.DRAWS_RUN, _P.SCHEDULE_READ, _P.SCHEDULE_WRITE}
+         _P.PLANS_WRITE, _P.COMPLIANCE_READ, _P.DRAWS_RUN, _P.SCHEDULE_READ, _P.SCHEDULE_WRITE, _P.RESULTS_ENTER,
+         _P.RESULTS_REVIEW}
     ),
-    Role.INSPECTOR: frozenset({_P.DIRECTORY_READ}),
+    Role.INSPECTOR: frozenset({_P.DIRECTORY_READ, _P.RESULTS_ENTER}),
     Role.PARTNER: frozenset({_P.DIRECTORY_READ}),
     Role.AUDITOR: frozenset({_P.AUDIT_READ}),
     Role.INTEGRATION: frozenset(

@@ -89,16 +89,18 @@ def _deadline(kind: DeadlineKind, subject: str, title: str, due: date, departmen
 
 
 def publicity(calendar: WorkingDayCalendar, visits: Iterable[Visit], published: Mapping[int, date], today: date,
-              due_within: int) -> list[Deadline]:
-    """One deadline per visit that has ended: its results published within 20 working days."""
+              due_within: int, ended: Mapping[int, date] | None = None) -> list[Deadline]:
+    """One deadline per visit that has ended (checked out, else its scheduled day has passed): its results
+    published within 20 working days."""
     out = []
     for visit in visits:
-        if visit.day is None or visit.day > today or visit.id is None:
+        end = (ended or {}).get(visit.id or 0, visit.day)
+        if end is None or end > today or visit.id is None:
             continue
         subject = f"visit:{visit.id}"
-        title = f"{visit.enterprise_name}（{visit.day.isoformat()} 检查）结果公示"
+        title = f"{visit.enterprise_name}（{end.isoformat()} 检查）结果公示"
         try:
-            due = add_working_days(calendar, visit.day, PUBLICITY_WORKING_DAYS)
+            due = add_working_days(calendar, end, PUBLICITY_WORKING_DAYS)
         except CalendarNotCovered:
             out.append(Deadline(DeadlineKind.RESULT_PUBLICITY, subject, title, None, visit.department_code,
                                 visit.leader, published.get(visit.id), DeadlineState.UNKNOWN, None))
@@ -212,8 +214,15 @@ async def collect(uow: UnitOfWork, calendar: WorkingDayCalendar, *, year: int, t
     """Every deadline of the year (inside an open unit of work), filtered by unit and person."""
     visits = await uow.visits.find(departments=[department] if department else None, person_id=person_id,
                                    start=date(year, 1, 1), end=min(today, date(year, 12, 31)),
-                                   statuses=[VisitStatus.PLANNED])
-    out = publicity(calendar, visits, {}, today, due_within)
+                                   statuses=[VisitStatus.PLANNED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED])
+    ids = [v.id for v in visits if v.id is not None]
+    ended = {visit_id: c.checked_out_at.astimezone(CST).date()
+             for visit_id, c in (await uow.onsite.check_ins(ids)).items() if c.checked_out_at is not None}
+    published: dict[int, date] = {}
+    for visit_id, times in (await uow.onsite.published_dates(ids)).items():
+        if times and all(t is not None for t in times):
+            published[visit_id] = max(t for t in times if t is not None).astimezone(CST).date()
+    out = publicity(calendar, visits, published, today, due_within, ended)
     if person_id is None:
         units, first_day = await reporting_units(uow, year)
         if department is not None:

@@ -32,11 +32,18 @@ class VisitStatus(LabelledEnum):
     #: Displaced (a member fell ill, the day was withdrawn) and no other day fits: waits for a new day or team.
     UNPLACED = "unplaced"
     CANCELLED = "cancelled"
-    __labels__ = {"planned": "已排期", "unplaced": "待重新排期", "cancelled": "已取消"}
+    #: Checked in (扫码入企), not yet checked out.
+    IN_PROGRESS = "in_progress"
+    #: Checked out: the inspection on site has ended.
+    COMPLETED = "completed"
+    __labels__ = {"planned": "已排期", "unplaced": "待重新排期", "cancelled": "已取消", "in_progress": "检查中",
+                  "completed": "现场检查已结束"}
 
 
-#: Visits still to happen (they hold their team's day).
+#: Visits still to happen: they can be moved, cancelled or re-planned.
 ACTIVE_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.UNPLACED)
+#: Visits that hold their team's day and their enterprise's (capacity, one visit a day, merges).
+OCCUPYING_STATUSES = (VisitStatus.PLANNED, VisitStatus.UNPLACED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from app.domain.ports import UnitOfWork
 from app.domain.scheduling.calendar import WorkingDayCalendar, days
 from app.domain.scheduling.model import (
     ACTIVE_VISIT_STATUSES,
+    OCCUPYING_STATUSES,
     Leave,
     Visit,
     VisitChange,
@@ -187,7 +188,7 @@ async def schedule_draw(uow: UnitOfWork, principal: Principal, calendar: Working
         existing.update({v.id: v for v in await uow.visits.of_enterprises([d.uscc for d in demands])})
         known = await uow.enterprises.current(sorted({v.uscc for v in existing.values()} - enterprises.keys()))
         bookings = [replace(booking(v, today), location=_location(enterprises.get(v.uscc) or known.get(v.uscc)))
-                    for v in existing.values() if v.day is not None and v.status in ACTIVE_VISIT_STATUSES]
+                    for v in existing.values() if v.day is not None and v.status in OCCUPYING_STATUSES]
         leave = leave_days(await uow.leave.during(people, start, end), start, end)
         result = plan_visits(demands, bookings, working, leave, capacity)
         source = VisitSource(draw_id, plan.plan_no, task.task_no, task.lead_department)

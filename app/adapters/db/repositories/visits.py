@@ -19,7 +19,7 @@ from app.adapters.db.tables import (
     VisitSourceRow,
 )
 from app.domain.scheduling.model import (
-    ACTIVE_VISIT_STATUSES,
+    OCCUPYING_STATUSES,
     CalendarFeed,
     ReportSubmission,
     Visit,
@@ -35,7 +35,7 @@ S = VisitSourceRow.__table__
 C = VisitChangeRow.__table__
 F = CalendarFeedRow.__table__
 R = ReportSubmissionRow.__table__
-ACTIVE = [s.value for s in ACTIVE_VISIT_STATUSES]
+OCCUPYING = [s.value for s in OCCUPYING_STATUSES]
 
 
 def _visit(r: Any) -> Visit:
@@ -95,7 +95,7 @@ class SqlVisitRepository:
                 for visit_id, draw_id in new_sources])
 
     async def _write_members(self, visits: Sequence[Visit]) -> None:
-        rows = [{"visit_id": v.id, "person_id": p, "day": v.day, "active": v.status in ACTIVE_VISIT_STATUSES}
+        rows = [{"visit_id": v.id, "person_id": p, "day": v.day, "active": v.status in OCCUPYING_STATUSES}
                 for v in visits for p in dict.fromkeys(v.team)]
         if rows:
             await self.session.execute(sa.insert(M), rows)
@@ -152,7 +152,7 @@ class SqlVisitRepository:
         keys = sorted(set(usccs))
         for i in range(0, len(keys), 1000):
             rows = await self.session.execute(sa.select(V).where(
-                V.c.uscc.in_(keys[i:i + 1000]), V.c.status.in_(ACTIVE)).order_by(V.c.id))
+                V.c.uscc.in_(keys[i:i + 1000]), V.c.status.in_(OCCUPYING)).order_by(V.c.id))
             out.extend(_visit(r) for r in rows)
         return out
 

@@ -1,0 +1,1 @@
+"""On site: signed codes, check-ins, findings and results."""
