@@ -75,7 +75,7 @@ async def test_login_returns_a_jwt_usable_on_me(
         "permissions": sorted(["directory:read", "departments:write", "items:write", "enterprises:write",
                                "inspectors:write", "personal_data:read", "provincial:read",
                                "provincial:operate", "plans:write", "plans:approve", "compliance:read",
-                               "draws:run", "schedule:read", "schedule:write"]),
+                               "draws:run", "schedule:read", "schedule:write", "results:review"]),
     }
 
 
