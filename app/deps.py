@@ -16,7 +16,10 @@ from app.adapters.db.engine import Database
 from app.adapters.db.queries import Queries
 from app.adapters.db.repositories.audit import Actor
 from app.adapters.db.uow import SqlUnitOfWork
+from app.adapters.files import LocalFileStore
+from app.adapters.keys import KeySuite
 from app.adapters.provincial.client import ProvincialClient, RetryPolicy
+from app.adapters.qr import qr_png, qr_svg
 from app.adapters.security import Argon2PasswordHasher, JwtTokenCodec
 from app.adapters.tables_io import SpreadsheetReader
 from app.domain.auth import service as auth
@@ -47,10 +50,15 @@ class Container:
     http: httpx.AsyncClient | None = None
     #: Working days of mainland China (holidays and adjusted weekends).
     calendar: ChineseWorkingDays = field(default_factory=ChineseWorkingDays)
+    #: QR code keys as signers and verifiers.
+    keys: KeySuite = field(default_factory=KeySuite)
+    #: Uploaded photos, outside the database.
+    files: LocalFileStore = field(init=False)
     jobs: BackgroundJobs = field(init=False)
 
     def __post_init__(self) -> None:
         self.jobs = BackgroundJobs(self)
+        self.files = LocalFileStore(self.settings.onsite.upload_dir)
 
     @classmethod
     def build(cls, settings: Settings, db: Database | None = None,
@@ -106,6 +114,13 @@ def get_container(request: Request) -> Container:
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def qr_image(text: str, fmt: str, title: str) -> tuple[bytes, str]:
+    """A QR code of ``text`` as PNG or SVG, with its media type."""
+    if fmt == "png":
+        return qr_png(text), "image/png"
+    return qr_svg(text, title=title), "image/svg+xml"
 
 
 def schedule_rules(container: Container) -> ScheduleRules:

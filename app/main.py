@@ -24,6 +24,8 @@ from app.routers import (
     health,
     inspectors,
     leave,
+    onsite,
+    pages,
     plans,
     provincial,
     public,
@@ -41,6 +43,10 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/api/v1/public/counties"),
     ("GET", "/api/v1/calendar/working-days"),
     ("GET", "/api/v1/calendar/subscriptions/{token}"),
+    ("GET", "/q/{code}"),
+    ("POST", "/q/{code}/rating"),
+    ("GET", "/public/results"),
+    ("GET", "/api/v1/public/results"),
     ("GET", "/api/v1/public/industries"),
     ("GET", "/api/v1/public/plans"),
     ("GET", "/api/v1/public/plans/{plan_no}"),
@@ -142,8 +148,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     install_error_handlers(app)
     for module in (health, auth, calendar, departments, check_items, enterprises, inspectors, leave, plans, draws,
-                   visits, deadlines, provincial, audit, public):
+                   visits, onsite, deadlines, provincial, audit, public, pages):
         app.include_router(module.router)
+    app.include_router(pages.api)
     # Upload limit plus room for the multipart envelope.
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_upload_bytes + 64 * 1024)
     app.add_middleware(RequestIdMiddleware)

@@ -407,3 +407,26 @@ async def rate(uow: UnitOfWork, suite: SignatureSuite, text: str, score: int, co
 
 def unix(moment: datetime) -> int:
     return int(moment.astimezone(UTC).timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseCodePage:
+    uscc: str
+    name: str
+    current: bool
+    generation: int
+
+
+async def scanned(uow: UnitOfWork, suite: SignatureSuite, text: str) -> VisitPage | EnterpriseCodePage:
+    """What a phone camera opens: a visit code shows the visit; an enterprise code shows whose code it is and
+    whether it is still valid."""
+    async with uow:
+        signed = codes.verify(codes.extract(text), await verifiers(uow, suite))
+        if signed.kind is CodeKind.ENTERPRISE:
+            uscc = str(signed.payload["u"])
+            enterprise = await uow.enterprises.get(uscc)
+            generation = await uow.onsite.generation(uscc)
+            return EnterpriseCodePage(uscc, enterprise.name if enterprise else uscc,
+                                      signed.payload["g"] == generation and enterprise is not None,
+                                      int(signed.payload["g"]))
+    return await visit_page(uow, suite, text)

@@ -310,3 +310,8 @@ async def published(uow: UnitOfWork, *, text: str | None, uscc: str | None, plan
     async with uow:
         return await uow.onsite.published(text=text.strip() if text else None, uscc=uscc, plan_no=plan_no,
                                           task_no=task_no, start=start, end=end, limit=limit, after_id=after_id)
+
+
+async def unit_names(uow: UnitOfWork) -> dict[str, str]:
+    async with uow:
+        return {d.code: d.name for d in await uow.departments.list()}
