@@ -225,7 +225,7 @@ async def test_late_registration_within_ten_days_with_a_reason(
 
 
 async def test_photos_are_checked_and_served_to_the_team_and_its_unit_only(
-    client: httpx.AsyncClient, site: Site, ready: Who  # noqa: F811
+    client: httpx.AsyncClient, make_user: MakeUser, site: Site, ready: Who  # noqa: F811
 ) -> None:
     await check_in(client, site, await enterprise_code(client, site, ready["zf1"]))
     url = f"{site.url}/photos"
@@ -239,6 +239,11 @@ async def test_photos_are_checked_and_served_to_the_team_and_its_unit_only(
                                      headers=site.phone), 422, "photo.type_not_allowed")
     assert_problem(await client.post(url, files={"file": ("x.jpg", JPEG + b"\x00" * (11 * 1024 * 1024), "image/jpeg")},
                                      headers=site.phone), 422, "photo.too_large")
+    auditor = await make_user("auditor", "ZJK")
+    refused = (await client.get("/api/v1/audit/records", params={"action": "photo.upload.refused"},
+                                headers=auditor)).json()["items"]
+    assert sorted(e["after"]["code"] for e in refused) == ["photo.too_large", "photo.type_mismatch",
+                                                           "photo.type_not_allowed"]
 
     item = site.visit["items"][0]
     finding = await client.put(f"{site.url}/findings/{item}", headers=site.phone, json={
@@ -289,6 +294,10 @@ async def test_results_are_reviewed_and_published_by_someone_else(
     assert (await client.get("/api/v1/public/results", params={"uscc": site.visit["uscc"]})).json()["items"] == []
     await client.post(f"/api/v1/results/{entered['id']}/review", json={"approve": True}, headers=officer)
     assert_problem(await client.post(f"/api/v1/results/{entered['id']}/publish", headers=own), 403, "result.own")
+    auditor = await make_user("auditor", "ZJK")
+    refused = (await client.get("/api/v1/audit/records", params={"action": "result.publish.refused"},
+                                headers=auditor)).json()["items"]
+    assert [e["after"]["code"] for e in refused] == ["result.own"]
 
 
 async def test_the_enterprise_scans_the_visit_code_and_rates_once(

@@ -10,7 +10,7 @@ from datetime import date, timedelta, timezone
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import CheckMethod
-from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from app.domain.onsite.model import (
     Finding,
     FindingOutcome,
@@ -31,6 +31,15 @@ from app.domain.scheduling.model import Visit, VisitStatus
 CST = timezone(timedelta(hours=8))
 OFF_SITE_METHODS = (CheckMethod.DOCUMENTARY, CheckMethod.ONLINE_MONITORING, CheckMethod.OFF_SITE)
 ON_SITE_DONE = (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
+
+
+async def record_refusal(uow: UnitOfWork, principal: Principal, action: str, object_type: str, object_id: str,
+                         error: DomainError) -> None:
+    """A refused attempt is kept in the audit trail too (in its own transaction: the attempt itself rolled back)."""
+    async with uow:
+        uow.audit.record(AuditEvent(f"{action}.refused", object_type, object_id, None, {
+            "code": error.code, "reason": error.message_zh, "person_id": principal.person_id}))
+        await uow.commit()
 
 
 async def _visit(uow: UnitOfWork, visit_id: int) -> Visit:
@@ -131,7 +140,16 @@ async def findings(uow: UnitOfWork, principal: Principal, visit_id: int) -> tupl
 async def upload_photo(uow: UnitOfWork, principal: Principal, files: FileStore, visit_id: int, content: bytes,
                        content_type: str | None, *, max_bytes: int) -> Photo:
     """A photo of evidence: checked for type (its real content) and size, stored outside the database by its
-    SHA-256, recorded with who uploaded it."""
+    SHA-256, recorded with who uploaded it. A refused upload is audited."""
+    try:
+        return await _upload_photo(uow, principal, files, visit_id, content, content_type, max_bytes=max_bytes)
+    except DomainError as error:
+        await record_refusal(uow, principal, "photo.upload", "visit", str(visit_id), error)
+        raise
+
+
+async def _upload_photo(uow: UnitOfWork, principal: Principal, files: FileStore, visit_id: int, content: bytes,
+                        content_type: str | None, *, max_bytes: int) -> Photo:
     kind = check_photo(content, content_type, max_bytes)
     async with uow:
         visit = await _visit(uow, visit_id)
@@ -226,7 +244,16 @@ def _not_own(principal: Principal, result: InspectionResult, action_zh: str) -> 
 
 async def review(uow: UnitOfWork, principal: Principal, result_id: int, *, approve: bool,
                  reason: str | None) -> InspectionResult:
-    """审核: approve, or return to the team with a reason."""
+    """审核: approve, or return to the team with a reason. A refused attempt is audited."""
+    try:
+        return await _review(uow, principal, result_id, approve=approve, reason=reason)
+    except DomainError as error:
+        await record_refusal(uow, principal, "result.review", "inspection_result", str(result_id), error)
+        raise
+
+
+async def _review(uow: UnitOfWork, principal: Principal, result_id: int, *, approve: bool,
+                  reason: str | None) -> InspectionResult:
     async with uow:
         result = await _reviewable(uow, principal, result_id)
         _not_own(principal, result, "审核")
@@ -250,7 +277,16 @@ async def review(uow: UnitOfWork, principal: Principal, result_id: int, *, appro
 
 
 async def publish(uow: UnitOfWork, principal: Principal, result_id: int) -> InspectionResult:
-    """公示: a reviewed result becomes public and is queued for the provincial platform."""
+    """公示: a reviewed result becomes public and is queued for the provincial platform. A refused attempt (e.g.
+    publishing one's own or an unreviewed result) is audited."""
+    try:
+        return await _publish(uow, principal, result_id)
+    except DomainError as error:
+        await record_refusal(uow, principal, "result.publish", "inspection_result", str(result_id), error)
+        raise
+
+
+async def _publish(uow: UnitOfWork, principal: Principal, result_id: int) -> InspectionResult:
     async with uow:
         result = await _reviewable(uow, principal, result_id)
         _not_own(principal, result, "公示")
