@@ -13,6 +13,9 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 LOG_JSON=true
+# Pango and a CJK font for the PDF documents (WeasyPrint).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz-subset0 && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system app && useradd --system --gid app --home-dir /srv --shell /usr/sbin/nologin app
 WORKDIR /srv
 COPY --from=build /wheels /wheels

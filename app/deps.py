@@ -16,6 +16,7 @@ from app.adapters.db.engine import Database
 from app.adapters.db.queries import Queries
 from app.adapters.db.repositories.audit import Actor
 from app.adapters.db.uow import SqlUnitOfWork
+from app.adapters.documents import WeasyPrintRenderer
 from app.adapters.files import LocalFileStore
 from app.adapters.keys import KeySuite
 from app.adapters.provincial.client import ProvincialClient, RetryPolicy
@@ -52,8 +53,10 @@ class Container:
     calendar: ChineseWorkingDays = field(default_factory=ChineseWorkingDays)
     #: QR code keys as signers and verifiers.
     keys: KeySuite = field(default_factory=KeySuite)
-    #: Uploaded photos, outside the database.
+    #: Uploaded photos and issued documents, outside the database.
     files: LocalFileStore = field(init=False)
+    #: 执法文书 as PDF.
+    documents: WeasyPrintRenderer = field(default_factory=WeasyPrintRenderer)
     jobs: BackgroundJobs = field(init=False)
 
     def __post_init__(self) -> None:

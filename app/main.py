@@ -21,6 +21,7 @@ from app.routers import (
     departments,
     draws,
     enterprises,
+    followup,
     health,
     inspectors,
     leave,
@@ -148,7 +149,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     install_error_handlers(app)
     for module in (health, auth, calendar, departments, check_items, enterprises, inspectors, leave, plans, draws,
-                   visits, onsite, deadlines, provincial, audit, public, pages):
+                   visits, onsite, followup, deadlines, provincial, audit, public, pages):
         app.include_router(module.router)
     app.include_router(pages.api)
     # Upload limit plus room for the multipart envelope.

@@ -5,7 +5,7 @@ Adapters implement them (``app/adapters``); services receive them as arguments.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -22,6 +22,16 @@ from app.domain.directories.model import (
     Inspector,
 )
 from app.domain.draws.model import Draw, DrawStatus
+from app.domain.followup.model import (
+    ArchivedTask,
+    CaseTransfer,
+    CreditSanction,
+    Document,
+    DocumentKind,
+    OrderStatus,
+    RectificationOrder,
+    SanctionStatus,
+)
 from app.domain.onsite.codes import Signer, Verifier
 from app.domain.onsite.model import (
     CheckIn,
@@ -397,6 +407,65 @@ class SignatureSuite(Protocol):
     def verifier(self, key: SigningKey) -> Verifier: ...
 
 
+class FollowupRepository(Protocol):
+    async def add_order(self, order: RectificationOrder) -> RectificationOrder: ...
+
+    async def update_order(self, order: RectificationOrder) -> None: ...
+
+    async def order(self, order_id: int, *, for_update: bool = False) -> RectificationOrder | None: ...
+
+    async def order_for_result(self, result_id: int) -> RectificationOrder | None: ...
+
+    async def orders(self, *, departments: Sequence[str] | None = None, uscc: str | None = None,
+                     statuses: Sequence[OrderStatus] | None = None) -> list[RectificationOrder]: ...
+
+    async def add_transfer(self, transfer: CaseTransfer) -> bool:
+        """False when the result's case was transferred before."""
+        ...
+
+    async def update_transfer(self, transfer: CaseTransfer) -> None: ...
+
+    async def transfer(self, transfer_id: int, *, for_update: bool = False) -> CaseTransfer | None: ...
+
+    async def transfers(self, *, uscc: str | None = None, departments: Sequence[str] | None = None
+                        ) -> list[CaseTransfer]: ...
+
+    async def add_sanction(self, sanction: CreditSanction) -> CreditSanction: ...
+
+    async def update_sanction(self, sanction: CreditSanction) -> None: ...
+
+    async def sanction(self, sanction_id: int, *, for_update: bool = False) -> CreditSanction | None: ...
+
+    async def sanctions(self, *, uscc: str | None = None, statuses: Sequence[SanctionStatus] | None = None
+                        ) -> list[CreditSanction]: ...
+
+    async def next_sequence(self, department_code: str, year: int) -> int:
+        """The next 文书 number of the unit's year (atomic)."""
+        ...
+
+    async def add_document(self, document: Document) -> Document: ...
+
+    async def document(self, document_id: int) -> Document | None: ...
+
+    async def documents(self, subject_type: str, subject_ids: Sequence[str]) -> list[Document]: ...
+
+    async def add_archive(self, archive: ArchivedTask) -> bool:
+        """False when the task was archived before."""
+        ...
+
+    async def archive(self, plan_no: str, task_no: str) -> ArchivedTask | None: ...
+
+    async def archived(self, tasks: Sequence[tuple[str, str]]) -> set[tuple[str, str]]: ...
+
+    async def archive_by_manifest(self, manifest_sha256: str) -> ArchivedTask | None: ...
+
+
+class DocumentRenderer(Protocol):
+    """Turns a document's template and data into a PDF."""
+
+    def render(self, kind: DocumentKind, context: Mapping[str, Any]) -> bytes: ...
+
+
 class FileStore(Protocol):
     """Uploaded files outside the database, addressed by their SHA-256."""
 
@@ -423,6 +492,7 @@ class UnitOfWork(Protocol):
     leave: LeaveRepository
     visits: VisitRepository
     onsite: OnsiteRepository
+    followup: FollowupRepository
     audit: AuditLog
     #: The transaction's time, taken from the clock when it begins.
     now: datetime

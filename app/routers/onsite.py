@@ -300,6 +300,7 @@ class ResultOut(Out):
     published_by: str | None
     published_at: datetime | None
     version: int
+    handling: str | None = Field(None, description="处理方式：order_correction 责令改正、case_filing 立案查处、transfer 移送")
 
     @classmethod
     def of(cls, r: InspectionResult) -> ResultOut:
@@ -310,7 +311,7 @@ class ResultOut(Out):
                    hazard_count=r.hazard_count, major_hazard_count=r.major_hazard_count, entered_by=r.entered_by,
                    entered_at=r.entered_at, reviewed_by=r.reviewed_by, reviewed_at=r.reviewed_at,
                    return_reason=r.return_reason, published_by=r.published_by, published_at=r.published_at,
-                   version=r.version)
+                   version=r.version, handling=r.handling)
 
 
 class ReviewIn(In):

@@ -89,7 +89,7 @@ class PublicResultOut(Out):
         return cls(id=r.id or 0, enterprise_name=r.enterprise_name, uscc=r.uscc, plan_no=r.plan_no, task_no=r.task_no,
                    check_date=r.check_date, types=list(r.types), type_labels=[t.label for t in r.types],
                    hazard_count=r.hazard_count, major_hazard_count=r.major_hazard_count,
-                   inspecting_unit=f"秦皇岛市应急管理局 {units.get(r.department_code, '')}".strip(),
+                   inspecting_unit=units.get(r.department_code) or "秦皇岛市应急管理局",
                    published_on=r.published_at.astimezone(CST).date() if r.published_at else None)
 
 

@@ -678,6 +678,7 @@ class InspectionResultRow(SQLModel, table=True):
     published_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
     published_at: datetime | None = _ts(nullable=True, index=True)
     version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    handling: str | None = Field(default=None, sa_column=sa.Column(sa.String(24), nullable=True))
 
     __table_args__ = (sa.UniqueConstraint("visit_id", "draw_id", name="uq_inspection_result_visit_id"),)
 
@@ -693,3 +694,126 @@ class RatingRow(SQLModel, table=True):
     rated_at: datetime = _ts()
 
     __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+
+
+class RectificationOrderRow(SQLModel, table=True):
+    __tablename__ = "rectification_order"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    result_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("inspection_result.id"), nullable=False,
+                                               unique=True))
+    visit_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("visit.id"), nullable=False))
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), nullable=False, index=True))
+    enterprise_name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    department_code: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    items: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    issued_on: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    deadline: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    deadline_basis: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    issued_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    document_no: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    report: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    reported_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    reinspectors: list[str] = Field(default_factory=list, sa_column=sa.Column(Json, nullable=False))
+    reinspected_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    reinspection_opinion: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    reinspection_document_no: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    escalation: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    created_at: datetime = _ts()
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+
+    __table_args__ = (sa.CheckConstraint("deadline >= issued_on", name="deadline_after_order"),)
+
+
+class CaseTransferRow(SQLModel, table=True):
+    __tablename__ = "case_transfer"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    #: A result's case is transferred once.
+    result_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("inspection_result.id"), nullable=False,
+                                               unique=True))
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), nullable=False, index=True))
+    enterprise_name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    department_code: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    receiver: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    reason: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    created_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    document_no: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    received_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    received_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    receipt_note: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    outcome: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    created_at: datetime = _ts()
+
+
+class CreditSanctionRow(SQLModel, table=True):
+    __tablename__ = "credit_sanction"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    uscc: str = Field(sa_column=sa.Column(sa.String(18), nullable=False, index=True))
+    enterprise_name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    from_class: str | None = Field(default=None, sa_column=sa.Column(sa.String(1), nullable=True))
+    to_class: str = Field(sa_column=sa.Column(sa.String(1), nullable=False))
+    reason: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    effective_on: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))
+    proposed_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    serious_dishonesty_candidate: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+    decided_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    decided_at: datetime | None = _ts(nullable=True)
+    decision_note: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    created_at: datetime = _ts()
+
+
+class DocumentRow(SQLModel, table=True):
+    """An issued enforcement document; the PDF is in the file store under its SHA-256."""
+
+    __tablename__ = "document"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    kind: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    number: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    department_code: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    year: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    sequence: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    subject_type: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    subject_id: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    title: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    size: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    created_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    created_at: datetime = _ts()
+
+    __table_args__ = (
+        sa.UniqueConstraint("department_code", "year", "sequence", name="uq_document_department_code"),
+        sa.Index("ix_document_subject", "subject_type", "subject_id"),
+    )
+
+
+class DocumentCounterRow(SQLModel, table=True):
+    """The last 文书 number issued per unit and year (numbers never repeat, whatever runs at the same time)."""
+
+    __tablename__ = "document_counter"
+
+    department_code: str = Field(sa_column=sa.Column(sa.String(16), primary_key=True))
+    year: int = Field(sa_column=sa.Column(sa.Integer(), primary_key=True))
+    last: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+
+
+class ArchivedTaskRow(SQLModel, table=True):
+    """案卷归档: a task's archive bundle (in the file store) and its manifest's hash; the task is read-only after."""
+
+    __tablename__ = "archived_task"
+
+    plan_no: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    task_no: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    size: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    manifest_sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    files: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    archived_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    archived_at: datetime = _ts()

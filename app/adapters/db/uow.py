@@ -22,6 +22,7 @@ from app.adapters.db.repositories.directories import (
     SqlInspectorRepository,
 )
 from app.adapters.db.repositories.draws import SqlDrawRepository
+from app.adapters.db.repositories.followup import SqlFollowupRepository
 from app.adapters.db.repositories.leave import SqlLeaveRepository
 from app.adapters.db.repositories.onsite import SqlOnsiteRepository
 from app.adapters.db.repositories.outbox import SqlOutboxRepository
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
         self.leave = SqlLeaveRepository(s, now)
         self.visits = SqlVisitRepository(s, now)
         self.onsite = SqlOnsiteRepository(s, now, self.db.dialect)
+        self.followup = SqlFollowupRepository(s, now, self.db.dialect)
         self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
         return self
 

@@ -21,6 +21,7 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import Enterprise, Inspector
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from app.domain.followup.archive import ensure_visit_open
 from app.domain.onsite import codes
 from app.domain.onsite.codes import CodeKind, SignedCode, Signer, Verifier
 from app.domain.onsite.geo import distance_m, to_wgs84
@@ -228,6 +229,7 @@ async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite
         if visit is None:
             raise _visit_not_found(visit_id)
         person_id = _on_team(principal, visit)
+        await ensure_visit_open(uow, visit)
         if visit.status is not VisitStatus.PLANNED:
             raise _refuse(f"检查安排{visit.status.label}，不能签到", "the visit cannot be checked in",
                           "checkin.state_invalid", visit_status=visit.status.value)

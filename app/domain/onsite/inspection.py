@@ -11,6 +11,7 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import CheckMethod
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from app.domain.followup.archive import ensure_open, ensure_visit_open
 from app.domain.onsite.model import (
     Finding,
     FindingOutcome,
@@ -91,6 +92,7 @@ async def record_finding(uow: UnitOfWork, principal: Principal, visit_id: int, i
     async with uow:
         visit = await _visit(uow, visit_id)
         person = _team_member(principal, visit)
+        await ensure_visit_open(uow, visit)
         if item_code not in visit.items:
             raise InvalidInput(f"抽查事项 {item_code} 不在本次检查中", "the item is not part of the visit",
                                code="finding.item_not_in_visit", details={"field": "item_code"})
@@ -185,6 +187,7 @@ async def enter_result(uow: UnitOfWork, principal: Principal, visit_id: int, dra
     async with uow:
         visit = await _visit(uow, visit_id)
         person = _team_member(principal, visit)
+        await ensure_visit_open(uow, visit)
         source = next((s for s in visit.sources if s.draw_id == draw_id), None)
         if source is None:
             raise InvalidInput("该抽取不属于本次检查", "the draw is not one of the visit's", code="result.draw_foreign",
@@ -233,6 +236,7 @@ async def _reviewable(uow: UnitOfWork, principal: Principal, result_id: int) -> 
     if result is None:
         raise _result_not_found(result_id)
     principal.require_department(result.department_code)
+    await ensure_open(uow, [(result.plan_no, result.task_no)])
     return result
 
 
@@ -303,6 +307,7 @@ async def _publish(uow: UnitOfWork, principal: Principal, result_id: int) -> Ins
             task_no = platform_task_no(plan, task)
             record = ResultRecord(task_no, result.uscc, result.check_date, tuple(t.value for t in result.types),
                                   _public_text(result), result.hazard_count, result.major_hazard_count, None,
+                                  Handling(result.handling) if result.handling else
                                   Handling.ORDER_CORRECTION if ResultType.PROBLEM_PENDING in result.types
                                   else Handling.NONE, visit.team, uow.now.astimezone(CST).date())
             await enqueue(uow, results_message(task_no, f"{result.id}-v{result.version}", [record]))

@@ -164,6 +164,8 @@ class InspectionResult:
     published_by: str | None = None
     published_at: datetime | None = None
     version: int = 1
+    #: 处理方式 once the follow-up decides it: order_correction, case_filing, transfer (provincial Handling).
+    handling: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.model import DepartmentKind
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.domain.followup.model import REINSPECTION_DAYS, OrderStatus, RectificationOrder
 from app.domain.labels import LabelledEnum
 from app.domain.plans.initiated import INTERNAL_JOINT_PER_QUARTER, Initiated, quarter_bounds
 from app.domain.plans.initiated import internal_joint as initiated_draws
@@ -39,7 +40,10 @@ class DeadlineKind(LabelledEnum):
     MONTHLY_REPORT = "monthly_report"
     QUARTERLY_SUMMARY = "quarterly_summary"
     INTERNAL_JOINT = "internal_joint"
+    RECTIFICATION = "rectification"
+    REINSPECTION = "reinspection"
     __labels__ = {"result_publicity": "检查结果公示", "monthly_report": "月报表报送",
+                  "rectification": "限期整改", "reinspection": "整改复查（期限届满或收到整改报告后 10 日内）",
                   "quarterly_summary": "季度总结报送", "internal_joint": "季度内部联合随机抽查（执法大队每季度不少于 2 次）"}
 
 
@@ -161,6 +165,23 @@ def internal_joint(year: int, brigades: Sequence[str], first_day: date, initiate
     return out
 
 
+def rectification(orders: Iterable[RectificationOrder], today: date, due_within: int) -> list[Deadline]:
+    """Each order: the enterprise rectifies by its deadline; the unit re-inspects within 10 days after the deadline
+    or the enterprise's report, whichever comes first. Overdue orders escalate here and on compliance."""
+    out = []
+    for order in orders:
+        done = order.reported_on or (order.reinspected_on if order.status is OrderStatus.RECTIFIED else None)
+        out.append(_deadline(DeadlineKind.RECTIFICATION, f"rectification_order:{order.id}",
+                             f"{order.enterprise_name} 限期整改（{order.document_no or order.id}）", order.deadline,
+                             order.department_code, None, done, today, due_within))
+        start = min(order.reported_on, order.deadline) if order.reported_on else order.deadline
+        out.append(_deadline(DeadlineKind.REINSPECTION, f"reinspection:{order.id}",
+                             f"{order.enterprise_name} 整改复查（{order.document_no or order.id}）",
+                             start + timedelta(days=REINSPECTION_DAYS), order.department_code, None,
+                             order.reinspected_on, today, due_within))
+    return out
+
+
 def report_period_valid(kind: str, period: str) -> bool:
     if kind == DeadlineKind.MONTHLY_REPORT.value:
         return len(period) == 7 and period[4] == "-" and period[:4].isdigit() and period[5:].isdigit() \
@@ -232,6 +253,8 @@ async def collect(uow: UnitOfWork, calendar: WorkingDayCalendar, *, year: int, t
         brigades = [d.code for d in await uow.departments.list() if d.kind is DepartmentKind.BRIGADE
                     and d.code in units]
         out += internal_joint(year, brigades, first_day, await initiated_draws(uow, year), today, due_within)
+        orders = await uow.followup.orders(departments=[department] if department else None)
+        out += rectification([o for o in orders if o.deadline.year == year], today, due_within)
     if person_id is not None:
         out = [d for d in out if d.person_id == person_id]
     return sorted(out, key=lambda d: (d.due or date.max, d.kind.value, d.subject))

@@ -22,6 +22,7 @@ from app.domain.draws.inputs import merged_into_other
 from app.domain.draws.model import Draw, DrawStatus
 from app.domain.draws.service import check_state, locate, sees_selection, task_of
 from app.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.domain.followup.archive import ensure_open, ensure_visit_open
 from app.domain.plans.initiated import quarter_bounds, quarter_of
 from app.domain.plans.model import SamplingMode, Task
 from app.domain.plans.visits import visit_items
@@ -153,6 +154,7 @@ async def schedule_draw(uow: UnitOfWork, principal: Principal, calendar: Working
             raise PermissionDenied("只有参加该任务的单位可以排期", "only the task's units schedule its visits",
                                    code="visit.foreign_unit")
         check_state(draw, DrawStatus.EXECUTED, DrawStatus.REVEALED)
+        await ensure_open(uow, [(plan.plan_no, task.task_no)])
         start, end = draw_window(task, draw, today, lead_days)
         if start > end:
             raise Conflict(f"任务检查时间窗（至 {end.isoformat()}）已过，无法排期", "the task window is over",
@@ -256,6 +258,7 @@ async def _load_active(uow: UnitOfWork, visit_id: int) -> Visit:
     if visit.status not in ACTIVE_VISIT_STATUSES:
         raise Conflict(f"该检查安排已{visit.status.label}，不能再调整", f"the visit is {visit.status.value}",
                        code="visit.state_invalid", details={"visit_status": visit.status.value})
+    await ensure_visit_open(uow, visit)
     return visit
 
 

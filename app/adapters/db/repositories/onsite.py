@@ -52,7 +52,7 @@ _CHECK_IN_FIELDS = ("visit_id", "person_id", "code_kid", "code_alg", "occurred_a
                     "checked_out_at", "checked_out_by")
 _RESULT_FIELDS = ("visit_id", "draw_id", "plan_no", "task_no", "uscc", "enterprise_name", "department_code", "summary",
                   "entered_by", "check_date", "late_registration", "hazard_count", "major_hazard_count",
-                  "reviewed_by", "reviewed_at", "return_reason", "published_by", "published_at", "version")
+                  "reviewed_by", "reviewed_at", "return_reason", "published_by", "published_at", "version", "handling")
 
 
 def _check_in(r: Any) -> CheckIn:
@@ -74,7 +74,7 @@ def _result(r: Any) -> InspectionResult:
         entered_by=r.entered_by, check_date=r.check_date, late_registration=r.late_registration,
         hazard_count=r.hazard_count, major_hazard_count=r.major_hazard_count, entered_at=r.entered_at,
         reviewed_by=r.reviewed_by, reviewed_at=r.reviewed_at, return_reason=r.return_reason,
-        published_by=r.published_by, published_at=r.published_at, version=r.version)
+        published_by=r.published_by, published_at=r.published_at, version=r.version, handling=r.handling)
 
 
 class SqlOnsiteRepository:

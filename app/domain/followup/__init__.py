@@ -1,0 +1,1 @@
+"""Closing the loop: rectification, re-inspection, case transfer, credit sanctions, documents and archives."""
