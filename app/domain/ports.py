@@ -294,6 +294,10 @@ class VisitRepository(Protocol):
 
     async def get(self, visit_id: int, *, for_update: bool = False) -> Visit | None: ...
 
+    async def set_status(self, visit: Visit) -> None:
+        """A status change that keeps the day and the team (version bumped)."""
+        ...
+
     async def find(
         self, *, departments: Sequence[str] | None = None, person_id: str | None = None, uscc: str | None = None,
         draw_id: str | None = None, start: date | None = None, end: date | None = None,

@@ -172,10 +172,13 @@ def _check_code(signed: SignedCode, visit: Visit, generation: int) -> CheckInMet
     return CheckInMethod.VISIT_CODE
 
 
-def _check_inspector(inspector: Inspector | None, day: date) -> None:
+def _check_inspector(inspector: Inspector | None, day: date, uscc: str) -> None:
     if inspector is None or not inspector.can_inspect_on(day):
         raise PermissionDenied("执法证无效或已过期、或不在岗，不能实施检查", "no valid certificate for that day",
                                code="checkin.certificate_invalid", details={"day": day.isoformat()})
+    if any(c.uscc == uscc and c.active_on(day) for c in inspector.conflicts):
+        raise PermissionDenied("您已申报与该企业存在利害关系，应当回避；请先调整检查组", "a declared conflict of interest",
+                               code="checkin.conflict_of_interest")
 
 
 def _check_day(visit: Visit, day: date, request: CheckInRequest) -> None:
@@ -249,7 +252,7 @@ async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite
                                    code="checkin.late_reason_missing", details={"field": "late_reason"})
         signed = codes.verify(codes.extract(request.code), await verifiers(uow, suite), now=int(occurred.timestamp()))
         method = _check_code(signed, visit, await uow.onsite.generation(visit.uscc))
-        _check_inspector(await uow.inspectors.get(person_id), day)
+        _check_inspector(await uow.inspectors.get(person_id), day, visit.uscc)
         _check_day(visit, day, request)
         enterprise = (await uow.enterprises.current([visit.uscc])).get(visit.uscc)
         lon, lat, distance = _position(enterprise, request, late, tolerance_m)
@@ -270,7 +273,7 @@ async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite
             raise _refuse("本次检查已签到", "the visit is already checked in", "checkin.already")
         before = {"status": visit.status.value}
         visit.status = VisitStatus.IN_PROGRESS
-        await uow.visits.update_many([visit])
+        await uow.visits.set_status(visit)
         uow.audit.record(AuditEvent("checkin.create", "visit", str(visit_id), before, {
             "status": visit.status.value, "check_in_id": record.id, "method": method.value, "kid": signed.kid,
             "alg": signed.algorithm, "late": late, "distance_m": round(distance) if distance is not None else None,
@@ -299,7 +302,7 @@ async def check_out(uow: UnitOfWork, principal: Principal, visit_id: int) -> Che
                           visit_status=visit.status.value)
         await uow.onsite.check_out(visit_id, by=person_id)
         visit.status = VisitStatus.COMPLETED
-        await uow.visits.update_many([visit])
+        await uow.visits.set_status(visit)
         record.checked_out_at, record.checked_out_by = uow.now, person_id
         uow.audit.record(AuditEvent("checkin.check_out", "visit", str(visit_id), {"status": "in_progress"},
                                     {"status": visit.status.value, "by": person_id}))

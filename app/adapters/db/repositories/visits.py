@@ -94,6 +94,13 @@ class SqlVisitRepository:
                 {"draw_id": draw_id, "uscc": by_id[visit_id].uscc, "visit_id": visit_id}
                 for visit_id, draw_id in new_sources])
 
+    async def set_status(self, visit: Visit) -> None:
+        """A status change that keeps the day and the team (check-in, check-out): one statement."""
+        visit.version += 1
+        visit.updated_at = self.now
+        await self.session.execute(sa.update(V).where(V.c.id == visit.id).values(
+            status=visit.status.value, version=visit.version, updated_at=self.now))
+
     async def _write_members(self, visits: Sequence[Visit]) -> None:
         rows = [{"visit_id": v.id, "person_id": p, "day": v.day, "active": v.status in OCCUPYING_STATUSES}
                 for v in visits for p in dict.fromkeys(v.team)]
