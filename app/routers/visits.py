@@ -50,6 +50,7 @@ class VisitOut(Out):
     sources: list[SourceOut]
     department_code: str = Field(description="负责单位（谁检查、谁录入、谁公开）")
     unannounced: bool = Field(description="不预先告知：检查前不向企业和社会公开")
+    off_site: bool = Field(description="非现场监管：全部事项以书面检查、网络监测完成，无需入企")
     route_order: int = Field(description="组长当天行程中的顺序（0 起）")
     version: int
     created_at: datetime | None
@@ -62,7 +63,7 @@ class VisitOut(Out):
                    window_end=v.window_end, status=v.status, status_label=v.status.label, leader=v.leader,
                    team=list(v.team), items=list(v.items),
                    sources=[SourceOut.model_validate(s) for s in v.sources], department_code=v.department_code,
-                   unannounced=v.unannounced, route_order=v.route_order, version=v.version,
+                   unannounced=v.unannounced, off_site=v.off_site, route_order=v.route_order, version=v.version,
                    created_at=v.created_at, updated_at=v.updated_at)
 
 

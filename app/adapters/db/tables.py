@@ -468,6 +468,7 @@ class VisitRow(SQLModel, table=True):
     department_code: str = Field(
         sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False, index=True))
     unannounced: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+    off_site: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()))
     route_order: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
     note: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
     created_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))

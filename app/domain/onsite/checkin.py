@@ -233,6 +233,9 @@ async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite
             raise _visit_not_found(visit_id)
         person_id = _on_team(principal, visit)
         await ensure_visit_open(uow, visit)
+        if visit.off_site:
+            raise _refuse("非现场检查（书面检查、网络监测）无需入企签到", "an off-site inspection needs no check-in",
+                          "checkin.off_site")
         if visit.status is not VisitStatus.PLANNED:
             raise _refuse(f"检查安排{visit.status.label}，不能签到", "the visit cannot be checked in",
                           "checkin.state_invalid", visit_status=visit.status.value)

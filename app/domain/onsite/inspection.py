@@ -9,7 +9,6 @@ from datetime import date, timedelta, timezone
 
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
-from app.domain.directories.model import CheckMethod
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from app.domain.followup.archive import ensure_open, ensure_visit_open
 from app.domain.onsite.model import (
@@ -28,9 +27,9 @@ from app.domain.plans.service import platform_task_no
 from app.domain.ports import FileStore, UnitOfWork
 from app.domain.provincial.model import Handling, ResultRecord
 from app.domain.scheduling.model import Visit, VisitStatus
+from app.domain.scheduling.service import OFF_SITE_METHODS
 
 CST = timezone(timedelta(hours=8))
-OFF_SITE_METHODS = (CheckMethod.DOCUMENTARY, CheckMethod.ONLINE_MONITORING, CheckMethod.OFF_SITE)
 ON_SITE_DONE = (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
 
 
@@ -219,6 +218,9 @@ async def enter_result(uow: UnitOfWork, principal: Principal, visit_id: int, dra
         else:
             result.entered_at = uow.now
             await uow.onsite.update_result(result)
+        if visit.off_site and visit.status is VisitStatus.PLANNED:
+            visit.status = VisitStatus.COMPLETED  # 非现场监管: the review is done when its result is entered
+            await uow.visits.set_status(visit)
         uow.audit.record(AuditEvent("result.enter", "inspection_result", str(result.id),
                                     _result_snapshot(current) if current else None, _result_snapshot(result)))
         await uow.commit()

@@ -129,12 +129,13 @@ def render(visits: Sequence[Visit], title: str, now: datetime) -> bytes:
         event.add("transp", "OPAQUE")
         event.add("class", "CONFIDENTIAL" if visit.unannounced else "PRIVATE")
         team = f"检查组 {len(visit.team)} 人；事项 {len(visit.items)} 项"
+        kind = "随机抽查非现场检查（书面审查）" if visit.off_site else "随机抽查现场检查"
         if visit.unannounced:
-            event.add("summary", f"随机抽查现场检查 · {county}（第 {visit.id} 号，不预先告知）")
+            event.add("summary", f"{kind} · {county}（第 {visit.id} 号，不预先告知）")
             event.add("description", f"{team}。不预先告知的检查：企业名称、地址请在移动端“我的检查”中查看。")
             event.add("location", county)
         else:
-            event.add("summary", f"随机抽查现场检查 · {visit.enterprise_name}")
+            event.add("summary", f"{kind} · {visit.enterprise_name}")
             event.add("description", f"{team}。统一社会信用代码 {visit.uscc}。")
             event.add("location", f"{county} {visit.enterprise_name}")
         event.add("status", "CANCELLED" if visit.status is VisitStatus.CANCELLED else "CONFIRMED")

@@ -79,6 +79,8 @@ class Visit:
     department_code: str
     #: Unannounced visits are never shown to the enterprise or the public before they happen.
     unannounced: bool = True
+    #: 非现场监管: every item is checked by document review or monitoring data; no one goes on site.
+    off_site: bool = False
     route_order: int = 0
     note: str = ""
     created_by: str = ""

@@ -16,7 +16,7 @@ from typing import Any
 
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
-from app.domain.directories.model import Enterprise
+from app.domain.directories.model import CheckMethod, Enterprise
 from app.domain.draws.changes import effective_teams
 from app.domain.draws.inputs import merged_into_other
 from app.domain.draws.model import Draw, DrawStatus
@@ -42,6 +42,8 @@ from app.domain.scheduling.replan import replace_visit
 from app.domain.scheduling.solver import REASON_TEXT, Booking, Demand, Placement, Unplaced, plan_visits
 
 CST = timezone(timedelta(hours=8))
+#: 书面检查, 网络监测, 非现场监管: completed without going on site.
+OFF_SITE_METHODS = (CheckMethod.DOCUMENTARY, CheckMethod.ONLINE_MONITORING, CheckMethod.OFF_SITE)
 TEAM_INCOMPLETE = "team_incomplete"
 REASONS = {**REASON_TEXT, TEAM_INCOMPLETE: ("检查组人数不足（抽取未能配齐），须先补充指派人员",
                                             "the drawn team is incomplete; assign a member first")}
@@ -175,6 +177,8 @@ async def schedule_draw(uow: UnitOfWork, principal: Principal, calendar: Working
         wanted_joins = [uscc for uscc in joining if uscc not in done]
         enterprises = await uow.enterprises.current([*wanted, *wanted_joins])
         items = tuple(entry.code for entry in visit_items(task))
+        methods = {code: item.method for code in items if (item := await uow.items.get(code)) is not None}
+        off_site = bool(items) and all(methods.get(code) in OFF_SITE_METHODS for code in items)
         demands: list[Demand] = []
         unplaced: list[UnplacedVisit] = []
         for uscc in [*wanted, *wanted_joins]:
@@ -198,9 +202,9 @@ async def schedule_draw(uow: UnitOfWork, principal: Principal, calendar: Working
         for placement in result.placements:
             if placement.joins is None:
                 created.append(_new_visit(placement, source, enterprises, task.lead_department, unannounced,
-                                          principal.username))
+                                          principal.username, off_site))
             else:
-                merged.append(_merge(existing[int(placement.joins)], placement, source))
+                merged.append(_merge(existing[int(placement.joins)], placement, source, off_site))
         await uow.visits.add_many(created)
         await uow.visits.update_many(merged, new_sources=[(v.id or 0, draw_id) for v in merged])
         for visit in created:
@@ -230,17 +234,18 @@ def _unplaced(uscc: str, enterprise: Enterprise | None, reason: str, detail: str
 
 
 def _new_visit(placement: Placement, source: VisitSource, enterprises: dict[str, Enterprise], department: str,
-               unannounced: bool, by: str) -> Visit:
+               unannounced: bool, by: str, off_site: bool) -> Visit:
     enterprise = enterprises.get(placement.uscc)
     merged_only = not any(d.team for d in placement.demands)
     return Visit(None, placement.uscc, enterprise.name if enterprise else placement.uscc, placement.county_code,
                  placement.day, placement.window_start, placement.window_end, VisitStatus.PLANNED, placement.team,
                  placement.items, (replace(source, merged_only=merged_only),), department, unannounced,
-                 placement.order, created_by=by)
+                 off_site, placement.order, created_by=by)
 
 
-def _merge(visit: Visit, placement: Placement, source: VisitSource) -> Visit:
+def _merge(visit: Visit, placement: Placement, source: VisitSource, off_site: bool) -> Visit:
     merged_only = not any(d.team for d in placement.demands)
+    visit.off_site = visit.off_site and off_site
     visit.team = tuple(dict.fromkeys((*visit.team, *placement.team)))
     visit.items = tuple(dict.fromkeys((*visit.items, *placement.items)))
     visit.sources = (*visit.sources, replace(source, merged_only=merged_only))

@@ -43,7 +43,7 @@ def _visit(r: Any) -> Visit:
         id=r.id, uscc=r.uscc, enterprise_name=r.enterprise_name, county_code=r.county_code, day=r.day,
         window_start=r.window_start, window_end=r.window_end, status=VisitStatus(r.status), team=tuple(r.team),
         items=tuple(r.items), sources=tuple(VisitSource(**s) for s in r.sources), department_code=r.department_code,
-        unannounced=r.unannounced, route_order=r.route_order, note=r.note, created_by=r.created_by,
+        unannounced=r.unannounced, off_site=r.off_site, route_order=r.route_order, note=r.note, created_by=r.created_by,
         created_at=r.created_at, updated_at=r.updated_at, version=r.version,
     )
 
@@ -55,7 +55,7 @@ def _values(visit: Visit) -> dict[str, Any]:
         "status": visit.status.value, "team": list(visit.team), "items": list(visit.items),
         "sources": [{"draw_id": s.draw_id, "plan_no": s.plan_no, "task_no": s.task_no,
                      "lead_department": s.lead_department, "merged_only": s.merged_only} for s in visit.sources],
-        "department_code": visit.department_code, "unannounced": visit.unannounced, "route_order": visit.route_order,
+        "department_code": visit.department_code, "unannounced": visit.unannounced, "off_site": visit.off_site, "route_order": visit.route_order,
         "note": visit.note, "version": visit.version,
     }
 
