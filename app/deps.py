@@ -149,12 +149,15 @@ async def current_principal(
     anonymous = Actor("anonymous", "public", _request_id(request))
     reader = container.uow(anonymous, readonly=True)
     if api_key:
-        return await auth.principal_from_api_key(reader, api_key, container.clock.now())
-    if token:
-        if token.startswith(f"{auth.API_KEY_PREFIX}_"):
-            return await auth.principal_from_api_key(reader, token, container.clock.now())
-        return await auth.principal_from_token(reader, container.tokens, token)
-    raise AuthenticationFailed()
+        principal = await auth.principal_from_api_key(reader, api_key, container.clock.now())
+    elif token and token.startswith(f"{auth.API_KEY_PREFIX}_"):
+        principal = await auth.principal_from_api_key(reader, token, container.clock.now())
+    elif token:
+        principal = await auth.principal_from_token(reader, container.tokens, token)
+    else:
+        raise AuthenticationFailed()
+    request.state.principal = principal  # refused changes are audited under this name
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -16,6 +16,8 @@ class DomainError(Exception):
     code: str = "domain.error"
     message_zh: str = "业务规则不允许该操作"
     message_en: str = "The operation is not allowed by a business rule"
+    #: Set once a service has written the refused attempt to the audit trail itself.
+    audited: bool = False
 
     def __init__(
         self,

@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.deps import actor_of
 from app.domain import errors as e
+from app.domain.audit.model import AuditEvent
 
 PROBLEM_TYPE_BASE = "https://inspection.qhdyjj.gov.cn/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -88,9 +90,32 @@ def status_of(error: e.DomainError) -> int:
     return 422
 
 
+#: Refusals of a change that are kept in the audit trail (who tried what, and why it was refused).
+AUDITED_REFUSALS = frozenset({403, 409, 422})
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def audit_refusal(request: Request, error: e.DomainError, status: int) -> None:
+    """A refused attempt to change something is audited (全程留痕), unless its service did so already."""
+    principal = getattr(request.state, "principal", None)
+    container = getattr(request.app.state, "container", None)
+    if error.audited or request.method in READS or status not in AUDITED_REFUSALS or principal is None \
+            or container is None:
+        return
+    try:
+        async with container.uow(actor_of(principal, request)) as uow:
+            uow.audit.record(AuditEvent("request.refused", "request", f"{request.method} {request.url.path}"[:64],
+                                        None, {"code": error.code, "reason": error.message_zh, "http_status": status,
+                                               "path": request.url.path}))
+            await uow.commit()
+    except Exception:  # the refusal itself must still reach the caller
+        structlog.get_logger("app.audit").exception("refusal_not_audited", code=error.code)
+
+
 async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.DomainError)
     status = status_of(exc)
+    await audit_refusal(request, exc, status)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return problem_response(request, status, exc.code, exc.message_zh, exc.message_en, exc.details or None, headers)
 

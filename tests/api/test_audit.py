@@ -123,7 +123,7 @@ async def test_login_user_and_key_administration_are_recorded(
     assert (by_action["auth.login"]["actor"], by_action["auth.login"]["actor_role"]) == ("platform", "integration")
 
 
-async def test_failed_changes_write_no_audit_record(
+async def test_failed_changes_change_nothing_and_their_refusals_are_audited(
     client: httpx.AsyncClient, supervisor: dict[str, str], auditor: dict[str, str]
 ) -> None:
     code = uscc(2)
@@ -139,7 +139,11 @@ async def test_failed_changes_write_no_audit_record(
     assert_problem(duplicate, 409, "enterprise.duplicate")
     assert_problem(unknown, 404, "enterprise.not_found")
     assert unchanged.status_code == 200
-    assert await all_records(client, auditor) == before
+    after = await all_records(client, auditor)
+    added = after[: len(after) - len(before)] if after[-len(before):] == before else after
+    assert [(r["action"], r["after"]["code"]) for r in added] == [
+        ("request.refused", "enterprise.duplicate"), ("request.refused", "county.unknown")]  # newest first
+    assert all(r["object_type"] == "request" for r in added)
     history = await client.get(f"/api/v1/enterprises/{code}/history", headers=supervisor)
     assert [v["version"] for v in history.json()] == [1]
 

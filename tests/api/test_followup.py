@@ -224,3 +224,18 @@ async def test_a_finished_task_is_archived_read_only_and_its_bundle_verifies(
         "draw_id": site.draw["draw_id"], "types": ["no_problem"]}), 409, "task.archived")
     assert_problem(await client.post("/api/v1/rectifications", headers=officer,
                                      json={"result_id": result["id"], "working_days": 5}), 409, "task.archived")
+
+
+async def test_every_refused_change_is_audited(
+    client: httpx.AsyncClient, make_user: MakeUser, site: Site, ready: Who, officer: dict[str, str]  # noqa: F811
+) -> None:
+    result = await problem_result(client, site, ready)
+    await client.post("/api/v1/rectifications", headers=officer, json={"result_id": result["id"], "working_days": 5})
+    assert_problem(await client.post("/api/v1/rectifications", headers=officer,
+                                     json={"result_id": result["id"], "working_days": 5}), 409, "rectification.exists")
+    auditor = await make_user("auditor", "ZJK")
+    refused = (await client.get("/api/v1/audit/records", params={"action": "request.refused"},
+                                headers=auditor)).json()["items"]
+    assert [(e["object_id"], e["after"]["code"]) for e in refused] == [
+        ("POST /api/v1/rectifications", "rectification.exists")]
+    assert refused[0]["actor"] != "anonymous"

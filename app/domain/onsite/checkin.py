@@ -218,6 +218,7 @@ async def check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite,
                 "code": error.code, "person_id": principal.person_id, "reason": error.message_zh,
                 "idempotency_key": request.idempotency_key}))
             await uow.commit()
+        error.audited = True
         raise
 
 

@@ -40,6 +40,7 @@ async def record_refusal(uow: UnitOfWork, principal: Principal, action: str, obj
         uow.audit.record(AuditEvent(f"{action}.refused", object_type, object_id, None, {
             "code": error.code, "reason": error.message_zh, "person_id": principal.person_id}))
         await uow.commit()
+    error.audited = True
 
 
 async def _visit(uow: UnitOfWork, visit_id: int) -> Visit:
