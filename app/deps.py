@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, Request, Security
@@ -214,3 +214,27 @@ async def readiness(container: Container) -> tuple[bool, dict[str, str]]:
     if current != head:
         return False, {"database": "ok", "migrations": f"at {current}, head is {head}"}
     return True, {"database": "ok", "migrations": f"at head {head}"}
+
+
+REPORT_MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+
+
+def report_export(kind: str, fmt: str, report: Any, unit_name: str = "") -> tuple[bytes, str, str]:
+    """A 月报表 (``kind`` "monthly": xlsx, csv or pdf) or a 季度总结 ("quarterly": xlsx or pdf, of ``unit_name``) as
+    (content, media type, file extension). Blocking (the PDF takes a fraction of a second): run it in a thread."""
+    from app.adapters import exports
+    from app.domain.errors import InvalidInput
+
+    renderers: dict[tuple[str, str], Callable[[], bytes]] = {
+        ("monthly", "xlsx"): lambda: exports.monthly_xlsx(report),
+        ("monthly", "csv"): lambda: exports.monthly_csv(report),
+        ("monthly", "pdf"): lambda: exports.monthly_pdf(report),
+        ("quarterly", "xlsx"): lambda: exports.quarterly_xlsx(report, unit_name),
+        ("quarterly", "pdf"): lambda: exports.quarterly_pdf(report, unit_name),
+    }
+    render = renderers.get((kind, fmt))
+    if render is None:
+        raise InvalidInput(f"不支持的导出格式：{fmt}", f"unsupported export format {fmt!r} for {kind}",
+                           code="report.format_invalid", details={"field": "format"})
+    return render(), REPORT_MEDIA_TYPES[fmt], fmt

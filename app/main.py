@@ -17,6 +17,7 @@ from app.routers import (
     auth,
     calendar,
     check_items,
+    dashboard,
     deadlines,
     departments,
     draws,
@@ -30,6 +31,7 @@ from app.routers import (
     plans,
     provincial,
     public,
+    reports,
     visits,
 )
 from app.routers.errors import install_error_handlers
@@ -56,6 +58,11 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/api/v1/public/draws/{draw_id}/bundle"),
     ("GET", "/api/v1/public/draws/{draw_id}/self-check"),
     ("POST", "/api/v1/draws/verify"),
+    # The dashboard authenticates itself by its cookie (no cookie: a redirect to the login form, not a 401).
+    ("GET", "/dashboard"),
+    ("GET", "/dashboard/login"),
+    ("POST", "/dashboard/login"),
+    ("POST", "/dashboard/logout"),
 })
 
 DESCRIPTION = """
@@ -149,7 +156,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     install_error_handlers(app)
     for module in (health, auth, calendar, departments, check_items, enterprises, inspectors, leave, plans, draws,
-                   visits, onsite, followup, deadlines, provincial, audit, public, pages):
+                   visits, onsite, followup, deadlines, reports, provincial, audit, public, pages,
+                   dashboard):
         app.include_router(module.router)
     app.include_router(pages.api)
     # Upload limit plus room for the multipart envelope.

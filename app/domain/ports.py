@@ -52,6 +52,7 @@ from app.domain.provincial.model import (
     ResultRecord,
     TaskRegistration,
 )
+from app.domain.reports.model import QuarterlySummary
 from app.domain.scheduling.model import (
     CalendarFeed,
     Leave,
@@ -337,6 +338,14 @@ class VisitRepository(Protocol):
 
     async def submissions(self, *, period_prefix: str | None = None) -> list[ReportSubmission]: ...
 
+    async def add_summary(self, summary: QuarterlySummary) -> QuarterlySummary: ...
+
+    async def update_summary(self, summary: QuarterlySummary) -> None: ...
+
+    async def summary(self, summary_id: int, *, for_update: bool = False) -> QuarterlySummary | None: ...
+
+    async def summary_for(self, year: int, quarter: int, department_code: str) -> QuarterlySummary | None: ...
+
 
 class OnsiteRepository(Protocol):
     async def keys(self) -> list[SigningKey]: ...
@@ -369,6 +378,10 @@ class OnsiteRepository(Protocol):
 
     async def findings(self, visit_id: int) -> list[Finding]: ...
 
+    async def findings_of(self, visit_ids: Sequence[int]) -> list[Finding]:
+        """The findings (with hazards) of these visits, in id order."""
+        ...
+
     async def save_finding(self, finding: Finding) -> None: ...
 
     async def add_photo(self, visit_id: int, photo: Photo) -> Photo: ...
@@ -393,8 +406,10 @@ class OnsiteRepository(Protocol):
         """Published results, newest first (keyset below ``after_id``)."""
         ...
 
-    async def results(self, *, departments: Sequence[str] | None, status: ResultStatus | None, limit: int,
-                      after_id: int | None) -> list[InspectionResult]: ...
+    async def results(self, *, departments: Sequence[str] | None, status: ResultStatus | None, limit: int | None,
+                      after_id: int | None) -> list[InspectionResult]:
+        """Results in id order (``limit`` None: all)."""
+        ...
 
     async def add_rating(self, rating: Rating) -> bool: ...
 

@@ -818,3 +818,25 @@ class ArchivedTaskRow(SQLModel, table=True):
     files: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
     archived_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
     archived_at: datetime = _ts()
+
+
+class QuarterlySummaryRow(SQLModel, table=True):
+    """季度总结: the six sections, the quarter's figures as computed, draft → submitted to 执法监督科."""
+
+    __tablename__ = "quarterly_summary"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    year: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    quarter: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    department_code: str = Field(
+        sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    sections: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(Json, nullable=False))
+    created_by: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    updated_at: datetime = _ts()
+    submitted_by: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    submitted_at: datetime | None = _ts(nullable=True)
+    version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+
+    __table_args__ = (sa.UniqueConstraint("year", "quarter", "department_code", name="uq_quarterly_summary_year"),)

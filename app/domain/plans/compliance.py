@@ -175,7 +175,53 @@ async def report(uow: UnitOfWork, principal: Principal, year: int, quarter: int 
             per_industry = drawn.setdefault((draw.plan_no, draw.task_no), {})
             for row in bundle["selected"]:
                 per_industry[industry_of[row["uscc"]]] = per_industry.get(industry_of[row["uscc"]], 0) + 1
+        records: list[Indicator] = []
         if calendar is not None:
             overdue = await collect(uow, calendar, year=year, today=min(today, date(year + 1, 1, 31)), due_within=0)
+            records = await record_indicators(uow, year, quarter, overdue)
     return [*compliance(plans, departments, year, quarter, initiated, today, drawn),
-            *draw_indicators(executed, period), *overdue_indicators(overdue, year, quarter)]
+            *draw_indicators(executed, period), *overdue_indicators(overdue, year, quarter), *records]
+
+
+def _in_period(day: date | None, year: int, quarter: int | None) -> bool:
+    return day is not None and day.year == year and (quarter is None or quarter_of(day) == quarter)
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 1.0
+
+
+async def record_indicators(uow: UnitOfWork, year: int, quarter: int | None,
+                            deadlines: list[Deadline]) -> list[Indicator]:
+    """From the records of the period: results published within 20 working days, reports submitted on time,
+    no inspection without a draw, no check-in without a valid certificate."""
+    period = f"{year}" if quarter is None else f"{year}Q{quarter}"
+    publicity = [d for d in deadlines if d.kind is DeadlineKind.RESULT_PUBLICITY and _in_period(d.due, year, quarter)
+                 and d.state in (DeadlineState.DONE, DeadlineState.DONE_LATE, DeadlineState.OVERDUE)]
+    published_on_time = [d for d in publicity if d.state is DeadlineState.DONE]
+    reports = [d for d in deadlines if d.kind in (DeadlineKind.MONTHLY_REPORT, DeadlineKind.QUARTERLY_SUMMARY)
+               and _in_period(d.due, year, quarter)
+               and d.state in (DeadlineState.DONE, DeadlineState.DONE_LATE, DeadlineState.OVERDUE)]
+    reports_on_time = [d for d in reports if d.state is DeadlineState.DONE]
+    visits = [v for v in await uow.visits.find() if _in_period(v.day, year, quarter)]
+    check_ins = await uow.onsite.check_ins([v.id or 0 for v in visits])
+    without_draw = [v for v in visits if v.id in check_ins and not v.sources]
+    uncertified = []
+    for visit_id, check_in in check_ins.items():
+        inspector = await uow.inspectors.get(check_in.person_id, include_deleted=True)
+        if inspector is None or not inspector.certified_on(check_in.occurred_at.astimezone(CST).date()):
+            uncertified.append(visit_id)
+    return [
+        Indicator("results_published_on_time", "检查结果 20 个工作日内公示占比", _share(len(published_on_time), len(publicity)),
+                  1.0, len(published_on_time) == len(publicity), None, period,
+                  {"due": len(publicity), "on_time": len(published_on_time),
+                   "late_or_overdue": [d.subject for d in publicity if d.state is not DeadlineState.DONE][:100]}),
+        Indicator("reports_on_time", "月报表、季度总结按时报送占比", _share(len(reports_on_time), len(reports)), 1.0,
+                  len(reports_on_time) == len(reports), None, period,
+                  {"due": len(reports), "on_time": len(reports_on_time),
+                   "late_or_missing": [d.subject for d in reports if d.state is not DeadlineState.DONE][:100]}),
+        Indicator("inspections_without_draw", "未经抽取实施的检查（次）", len(without_draw), 0, not without_draw, None, period,
+                  {"visits": [v.id for v in without_draw][:100]}),
+        Indicator("checkins_without_certificate", "执法证无效时的扫码签到（次）", len(uncertified), 0, not uncertified,
+                  None, period, {"visits": sorted(uncertified)[:100]}),
+    ]

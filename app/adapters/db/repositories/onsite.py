@@ -156,10 +156,21 @@ class SqlOnsiteRepository:
     # -- findings and photos ------------------------------------------------------------------------------------
 
     async def findings(self, visit_id: int) -> list[Finding]:
-        rows = (await self.session.execute(sa.select(FI).where(FI.c.visit_id == visit_id).order_by(FI.c.id))).all()
+        return await self.findings_of([visit_id])
+
+    async def findings_of(self, visit_ids: Sequence[int]) -> list[Finding]:
+        """The findings (with hazards) of these visits, in id order."""
+        if not visit_ids:
+            return []
+        rows = []
+        for i in range(0, len(visit_ids), 1000):
+            rows += (await self.session.execute(sa.select(FI).where(FI.c.visit_id.in_(list(visit_ids[i:i + 1000])))
+                                                .order_by(FI.c.id))).all()
+        rows.sort(key=lambda r: r.id)
         hazards: dict[int, list[Hazard]] = {r.id: [] for r in rows}
-        if rows:
-            for h in await self.session.execute(sa.select(HZ).where(HZ.c.finding_id.in_(list(hazards)))
+        ids = list(hazards)
+        for i in range(0, len(ids), 1000):
+            for h in await self.session.execute(sa.select(HZ).where(HZ.c.finding_id.in_(ids[i:i + 1000]))
                                                 .order_by(HZ.c.id)):
                 hazards[h.finding_id].append(Hazard(h.id, HazardLevel(h.level), h.description, h.location,
                                                     h.legal_basis, [_photo(p) for p in h.photos]))
@@ -263,7 +274,7 @@ class SqlOnsiteRepository:
         rows = await self.session.execute(query.order_by(RS.c.id.desc()).limit(limit))
         return [_result(r) for r in rows]
 
-    async def results(self, *, departments: Sequence[str] | None, status: ResultStatus | None, limit: int,
+    async def results(self, *, departments: Sequence[str] | None, status: ResultStatus | None, limit: int | None,
                       after_id: int | None) -> list[InspectionResult]:
         query = sa.select(RS)
         if departments is not None:
@@ -272,7 +283,8 @@ class SqlOnsiteRepository:
             query = query.where(RS.c.status == status.value)
         if after_id is not None:
             query = query.where(RS.c.id > after_id)
-        rows = await self.session.execute(query.order_by(RS.c.id).limit(limit))
+        query = query.order_by(RS.c.id)
+        rows = await self.session.execute(query if limit is None else query.limit(limit))
         return [_result(r) for r in rows]
 
     # -- ratings ------------------------------------------------------------------------------------------------

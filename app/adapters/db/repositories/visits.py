@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.tables import (
     CalendarFeedRow,
+    QuarterlySummaryRow,
     ReportSubmissionRow,
     VisitChangeRow,
     VisitMemberRow,
     VisitRow,
     VisitSourceRow,
 )
+from app.domain.reports.model import QuarterlySummary, SummaryStatus
 from app.domain.scheduling.model import (
     OCCUPYING_STATUSES,
     CalendarFeed,
@@ -35,6 +37,7 @@ S = VisitSourceRow.__table__
 C = VisitChangeRow.__table__
 F = CalendarFeedRow.__table__
 R = ReportSubmissionRow.__table__
+QS = QuarterlySummaryRow.__table__
 OCCUPYING = [s.value for s in OCCUPYING_STATUSES]
 
 
@@ -221,6 +224,41 @@ class SqlVisitRepository:
             query = query.where(R.c.period.startswith(period_prefix))
         return [ReportSubmission(r.id, r.kind, r.period, r.department_code, r.reference, r.note, r.submitted_by,
                                  r.submitted_at) for r in await self.session.execute(query)]
+
+
+    # -- quarterly summaries ------------------------------------------------------------------------------------
+
+    async def add_summary(self, summary: QuarterlySummary) -> QuarterlySummary:
+        result = await self.session.execute(sa.insert(QS).values(
+            year=summary.year, quarter=summary.quarter, department_code=summary.department_code,
+            status=summary.status.value, sections=summary.sections, figures=summary.figures,
+            created_by=summary.created_by, updated_at=self.now, version=1).returning(QS.c.id))
+        summary.id, summary.updated_at = int(result.scalar_one()), self.now
+        return summary
+
+    async def update_summary(self, summary: QuarterlySummary) -> None:
+        summary.version += 1
+        summary.updated_at = self.now
+        await self.session.execute(sa.update(QS).where(QS.c.id == summary.id).values(
+            status=summary.status.value, sections=summary.sections, figures=summary.figures, updated_at=self.now,
+            submitted_by=summary.submitted_by, submitted_at=summary.submitted_at, version=summary.version))
+
+    async def summary(self, summary_id: int, *, for_update: bool = False) -> QuarterlySummary | None:
+        query = sa.select(QS).where(QS.c.id == summary_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).first()
+        return _summary(row) if row else None
+
+    async def summary_for(self, year: int, quarter: int, department_code: str) -> QuarterlySummary | None:
+        row = (await self.session.execute(sa.select(QS).where(
+            QS.c.year == year, QS.c.quarter == quarter, QS.c.department_code == department_code))).first()
+        return _summary(row) if row else None
+
+
+def _summary(r: Any) -> QuarterlySummary:
+    return QuarterlySummary(r.id, r.year, r.quarter, r.department_code, SummaryStatus(r.status), dict(r.sections),
+                            dict(r.figures), r.created_by, r.updated_at, r.submitted_by, r.submitted_at, r.version)
 
 
 def _feed(r: Any) -> CalendarFeed:

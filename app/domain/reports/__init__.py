@@ -1,0 +1,1 @@
+"""Reports: monthly reports, quarterly summaries, exports."""
