@@ -28,7 +28,9 @@ BUREAU = "秦皇岛市应急管理局"
 CREATOR = "秦皇岛市应急管理局随机抽查服务"
 CST = timezone(timedelta(hours=8))
 #: The sheet of each breakdown (a sheet name has at most 31 characters).
-BREAKDOWN_SHEETS = {"drawn_by_industry": "按行业", "drawn_by_county": "按县区", "drawn_by_class": "按信用风险分类"}
+BREAKDOWN_SHEETS = {"drawn_by_industry": "抽中-按行业", "drawn_by_county": "抽中-按县区", "drawn_by_class": "抽中-按信用风险分类",
+                    "visited_by_industry": "检查-按行业", "visited_by_county": "检查-按县区",
+                    "visited_by_class": "检查-按信用风险分类"}
 NUMERALS = "一二三四五六七八九十"
 
 _HEADER_FONT = Font(bold=True)
@@ -102,7 +104,8 @@ def _save(wb: Workbook) -> bytes:
 
 
 def monthly_xlsx(report: MonthlyReport) -> bytes:
-    """Sheets 概况 (figures), 按行业 / 按县区 / 按信用风险分类 (breakdowns) and 明细 (every figure's records)."""
+    """Sheets 概况 (figures), one per breakdown (drawn and inspected enterprises by industry, county and credit
+    class) and 明细 (every figure's records)."""
     title = monthly_title(report)
     wb = _workbook(title)
     wb.properties.subject = f"{report.year}年{report.month}月"

@@ -37,6 +37,8 @@ async def test_a_month_of_one_unit_and_of_the_bureau_with_the_records_behind_eac
     assert figures["late_registrations"]["value"] == 0
     by_class = next(b for b in report["breakdowns"] if b["key"] == "drawn_by_class")
     assert sum(r["count"] for r in by_class["rows"]) == figures["enterprises_drawn"]["value"]
+    visited = next(b for b in report["breakdowns"] if b["key"] == "visited_by_county")
+    assert visited["rows"] == [{"code": site.visit["county_code"], "label": site.visit["county_name"], "count": 1}]
 
     bureau = (await client.get("/api/v1/reports/monthly", params=params, headers=ready["chief"])).json()
     assert bureau["department_code"] is None

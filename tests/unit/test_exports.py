@@ -77,7 +77,7 @@ def _pdf(render: Any, *args: Any) -> str:
 
 def test_monthly_xlsx_has_a_sheet_per_section_with_titles_headers_and_numbers() -> None:
     wb = load_workbook(io.BytesIO(exports.monthly_xlsx(report())))
-    assert wb.sheetnames == ["概况", "按行业", "按县区", "按信用风险分类", "明细"]
+    assert wb.sheetnames == ["概况", "抽中-按行业", "抽中-按县区", "抽中-按信用风险分类", "明细"]
     assert wb.properties.title == "秦皇岛市应急管理局 月报表 2026年11月 · 秦皇岛市应急管理综合行政执法支队一大队"
     assert wb.properties.creator == "秦皇岛市应急管理局随机抽查服务"
     overview = wb["概况"]
@@ -92,11 +92,11 @@ def test_monthly_xlsx_has_a_sheet_per_section_with_titles_headers_and_numbers() 
     assert overview["B5"].value == 2
     assert isinstance(overview["B5"].value, int)
     assert overview.column_dimensions["A"].width == 48
-    industry = wb["按行业"]
+    industry = wb["抽中-按行业"]
     assert [c.value for c in industry[2]] == ["代码", "名称", "企业数"]
     assert [c.value for c in industry[3]] == ["GM", "工贸", 2]
     assert industry.freeze_panes == "A3"
-    assert [c.value for c in wb["按信用风险分类"][4]] == ["A", "A 类（低风险）", 1]
+    assert [c.value for c in wb["抽中-按信用风险分类"][4]] == ["A", "A 类（低风险）", 1]
     detail = wb["明细"]
     assert [c.value for c in detail[2]] == ["指标", "记录"]
     assert [tuple(c.value for c in row) for row in detail.iter_rows(min_row=3)] == [

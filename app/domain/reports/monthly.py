@@ -148,6 +148,10 @@ async def monthly(uow: UnitOfWork, principal: Principal, calendar: WorkingDayCal
         sanctions = [s for s in await uow.followup.sanctions(statuses=[SanctionStatus.APPROVED])
                      if _in(_day(s.decided_at), start, end) and (department is None or s.uscc in usccs)]
         late = [v for v in visited if check_ins[v.id or 0].late]
+        profiles = await uow.enterprises.current(sorted({v.uscc for v in visited}))
+        inspected = [(v.uscc, profiles[v.uscc].industry_code if v.uscc in profiles else "",
+                      v.county_code, (profiles[v.uscc].credit_class or "U") if v.uscc in profiles else "U")
+                     for v in visited]
         kinds = {d.draw_id: t.joint_type for d in draws if (t := tasks.get((d.plan_no, d.task_no))) is not None}
         joint = [d for d in draws if kinds.get(d.draw_id, JointType.SINGLE) is not JointType.SINGLE]
         cross = [d for d in joint if tasks[(d.plan_no, d.task_no)].joint_type is JointType.CROSS_DEPARTMENT]
@@ -175,6 +179,10 @@ async def monthly(uow: UnitOfWork, principal: Principal, calendar: WorkingDayCal
         _breakdown("drawn_by_industry", "抽中企业（按行业）", (i for _u, i, _c, _k in drawn), dict(INDUSTRIES)),
         _breakdown("drawn_by_county", "抽中企业（按县区）", (c for _u, _i, c, _k in drawn), dict(COUNTIES)),
         _breakdown("drawn_by_class", "抽中企业（按信用风险分类）", (k for _u, _i, _c, k in drawn), CLASS_LABELS),
+        _breakdown("visited_by_industry", "实施检查企业（按行业）", (i for _u, i, _c, _k in inspected), dict(INDUSTRIES)),
+        _breakdown("visited_by_county", "实施检查企业（按县区）", (c for _u, _i, c, _k in inspected), dict(COUNTIES)),
+        _breakdown("visited_by_class", "实施检查企业（按信用风险分类）", (str(k) for _u, _i, _c, k in inspected),
+                   CLASS_LABELS),
     )
     name = units.get(department, department) if department else "秦皇岛市应急管理局（全局）"
     return MonthlyReport(year, month, department, name, start, end, uow.now, figures, breakdowns)
