@@ -16,7 +16,19 @@ _NAMES = {
 
 
 class ChineseWorkingDays:
+    """Answers are kept per day: the library checks its whole holiday table on every call, and deadlines ask the
+    same few hundred days over and over."""
+
+    def __init__(self) -> None:
+        self._known: dict[date, DayInfo] = {}
+
     def info(self, day: date) -> DayInfo:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._lookup(day)
+        return known
+
+    def _lookup(self, day: date) -> DayInfo:
         try:
             working = chinese_calendar.is_workday(day)
             _holiday, name = chinese_calendar.get_holiday_detail(day)

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
@@ -114,16 +114,19 @@ async def monthly(uow: UnitOfWork, principal: Principal, calendar: WorkingDayCal
             bundle = json.loads(raw)
             rows = {row[0]: row for row in bundle["frame"]}
             drawn += [(row["uscc"], *rows[row["uscc"]][1:4]) for row in bundle["selected"] if row["uscc"] in rows]
-        visits: list[Visit] = await uow.visits.find(departments=[department] if department else None)
-        ids = [v.id or 0 for v in visits]
-        check_ins = await uow.onsite.check_ins(ids)
-        visited = [v for v in visits if (v.id or 0) in check_ins and _in(_day(check_ins[v.id or 0].occurred_at),
-                                                                         start, end)]
+        lo = datetime.combine(start, time.min, CST)
+        hi = datetime.combine(end + timedelta(days=1), time.min, CST)
+        scope = [department] if department else None
+        month_check_ins = await uow.onsite.check_ins_between(lo, hi)
+        results = await uow.onsite.results_touching(lo, hi, departments=scope)
+        by_id = {i: v for i, v in (await uow.visits.get_many([*month_check_ins, *(r.visit_id for r in results)]))
+                 .items() if department is None or v.department_code == department}
+        check_ins = {**await uow.onsite.check_ins([r.visit_id for r in results if r.visit_id not in month_check_ins]),
+                     **month_check_ins}
+        visited: list[Visit] = [by_id[i] for i in sorted(month_check_ins) if i in by_id]
         hazards = [(f.visit_id, h.level) for f in await uow.onsite.findings_of([v.id or 0 for v in visited])
                    for h in f.hazards]
-        by_id = {v.id: v for v in visits}
-        results = [r for r in await uow.onsite.results(departments=[department] if department else None, status=None,
-                                                        limit=None, after_id=None) if r.visit_id in by_id]
+        results = [r for r in results if r.visit_id in by_id]
         off_site = [r for r in results if _in(_day(r.entered_at), start, end) and by_id[r.visit_id].off_site]
         published = [r for r in results if r.status is ResultStatus.PUBLISHED and _in(_day(r.published_at), start, end)]
         on_time, unknown = [], []
@@ -144,9 +147,9 @@ async def monthly(uow: UnitOfWork, principal: Principal, calendar: WorkingDayCal
                    and not (o.status is OrderStatus.RECTIFIED and o.reinspected_on and o.reinspected_on <= end)]
         transfers = [t for t in await uow.followup.transfers(departments=[department] if department else None)
                      if _in(_day(t.created_at), start, end)]
-        usccs = {v.uscc for v in visits}
         sanctions = [s for s in await uow.followup.sanctions(statuses=[SanctionStatus.APPROVED])
-                     if _in(_day(s.decided_at), start, end) and (department is None or s.uscc in usccs)]
+                     if _in(_day(s.decided_at), start, end)
+                     and (department is None or await uow.visits.find(departments=scope, uscc=s.uscc, limit=1))]
         late = [v for v in visited if check_ins[v.id or 0].late]
         profiles = await uow.enterprises.current(sorted({v.uscc for v in visited}))
         inspected = [(v.uscc, profiles[v.uscc].industry_code if v.uscc in profiles else "",

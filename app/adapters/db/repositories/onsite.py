@@ -153,6 +153,11 @@ class SqlOnsiteRepository:
         rows = await self.session.execute(sa.select(CI).where(CI.c.visit_id.in_(list(visit_ids))))
         return {r.visit_id: _check_in(r) for r in rows}
 
+    async def check_ins_between(self, start: datetime, end: datetime) -> dict[int, CheckIn]:
+        """Check-ins that happened in [start, end), by visit."""
+        rows = await self.session.execute(sa.select(CI).where(CI.c.occurred_at >= start, CI.c.occurred_at < end))
+        return {r.visit_id: _check_in(r) for r in rows}
+
     # -- findings and photos ------------------------------------------------------------------------------------
 
     async def findings(self, visit_id: int) -> list[Finding]:
@@ -286,6 +291,15 @@ class SqlOnsiteRepository:
         query = query.order_by(RS.c.id)
         rows = await self.session.execute(query if limit is None else query.limit(limit))
         return [_result(r) for r in rows]
+
+    async def results_touching(self, start: datetime, end: datetime, *,
+                               departments: Sequence[str] | None) -> list[InspectionResult]:
+        """Results entered or published in [start, end)."""
+        query = sa.select(RS).where(sa.or_(sa.and_(RS.c.published_at >= start, RS.c.published_at < end),
+                                           sa.and_(RS.c.entered_at >= start, RS.c.entered_at < end)))
+        if departments is not None:
+            query = query.where(RS.c.department_code.in_(list(departments)))
+        return [_result(r) for r in await self.session.execute(query.order_by(RS.c.id))]
 
     # -- ratings ------------------------------------------------------------------------------------------------
 

@@ -117,6 +117,14 @@ class SqlVisitRepository:
         row = (await self.session.execute(query)).first()
         return _visit(row) if row else None
 
+    async def get_many(self, visit_ids: Sequence[int]) -> dict[int, Visit]:
+        out: dict[int, Visit] = {}
+        ids = sorted(set(visit_ids))
+        for i in range(0, len(ids), 1000):
+            rows = await self.session.execute(sa.select(V).where(V.c.id.in_(ids[i:i + 1000])))
+            out.update({r.id: _visit(r) for r in rows})
+        return out
+
     async def find(
         self, *, departments: Sequence[str] | None = None, person_id: str | None = None, uscc: str | None = None,
         draw_id: str | None = None, start: date | None = None, end: date | None = None,
