@@ -11,11 +11,13 @@ import contextlib
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import structlog
 
 from app.adapters.db.repositories.audit import Actor
+from app.domain.audit.checkpoints import dumps, make_checkpoint
 from app.domain.auth.model import system_principal
 from app.domain.errors import Conflict
 from app.domain.outbox.service import RelayOptions, RelayReport, drain
@@ -62,6 +64,20 @@ class BackgroundJobs:
             self._every(seconds, lambda: self.request(SyncMode.FULL, SyncTrigger.SCHEDULE), first_after=seconds)
         if s.relay_interval_seconds:
             self._every(s.relay_interval_seconds, self.relay)
+        hours = self.container.settings.audit.checkpoint_interval_hours
+        if hours:
+            self._every(hours * 3600, self.checkpoint, first_after=60)
+
+    async def checkpoint(self) -> Path:
+        """Sign the audit chain's head and write the checkpoint to the export directory."""
+        made = await make_checkpoint(self.container.uow(Actor("system:audit", "system", None)), self.container.keys,
+                                     "system:audit")
+        directory = self.container.settings.audit.checkpoint_dir
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"checkpoint-{made.at:%Y%m%dT%H%M%SZ}-{made.seq}.json"
+        path.write_text(dumps(made), encoding="utf-8")
+        log.info("audit.checkpoint", seq=made.seq, path=str(path))
+        return path
 
     async def request(self, mode: SyncMode, trigger: SyncTrigger) -> SyncRun | None:
         """Queue and start a run of every directory, unless one is already running."""

@@ -67,6 +67,15 @@ class OnsiteSettings(BaseModel):
     public_base_url: str = "http://127.0.0.1:8000"
 
 
+class AuditSettings(BaseModel):
+    """全程留痕: signed checkpoints of the audit chain's head, exported outside the database."""
+
+    #: Sign and export a checkpoint every N hours (0: off).
+    checkpoint_interval_hours: int = Field(default=24, ge=0, le=24 * 7)
+    #: Where checkpoints are written (keep a copy off this machine, e.g. on write-once storage).
+    checkpoint_dir: Path = Path("var") / "audit-checkpoints"
+
+
 class DemoSettings(BaseModel):
     """What the embedded default loads on first start when the directories are empty."""
 
@@ -118,6 +127,7 @@ class Settings(BaseSettings):
     demo: DemoSettings = DemoSettings()
     scheduling: SchedulingSettings = SchedulingSettings()
     onsite: OnsiteSettings = OnsiteSettings()
+    audit: AuditSettings = AuditSettings()
     provincial: ProvincialSettings = ProvincialSettings()
 
     @model_validator(mode="after")

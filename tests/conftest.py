@@ -92,7 +92,8 @@ def base_settings(database_url: str, database: Database, tmp_path_factory: pytes
                     provincial={"sync_interval_seconds": 0, "reconcile_interval_hours": 0, "relay_interval_seconds": 0,
                                 "retry_base_seconds": 0.001, "retry_cap_seconds": 0.01, "timeout_seconds": 2,
                                 "simulator_enterprises": 300},
-                    onsite={"upload_dir": tmp_path_factory.mktemp("uploads")})
+                    onsite={"upload_dir": tmp_path_factory.mktemp("uploads")},
+                    audit={"checkpoint_interval_hours": 0, "checkpoint_dir": tmp_path_factory.mktemp("checkpoints")})
 
 
 @pytest.fixture(scope="session")

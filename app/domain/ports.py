@@ -11,7 +11,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from app.domain.audit.model import AuditEvent, AuditRecord
+from app.domain.audit.model import AuditEvent, AuditRecord, Checkpoint
 from app.domain.auth.model import ApiKey, User
 from app.domain.directories.model import (
     CheckItem,
@@ -506,6 +506,12 @@ class FileStore(Protocol):
     def get(self, sha256: str) -> bytes: ...
 
 
+class AuditCheckpointRepository(Protocol):
+    async def add(self, checkpoint: Checkpoint) -> None: ...
+
+    async def latest(self, limit: int) -> list[Checkpoint]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit()`` is called inside the ``async with``."""
 
@@ -524,6 +530,7 @@ class UnitOfWork(Protocol):
     onsite: OnsiteRepository
     followup: FollowupRepository
     audit: AuditLog
+    audit_checkpoints: AuditCheckpointRepository
     #: The transaction's time, taken from the clock when it begins.
     now: datetime
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC
 from typing import Any
 
 import httpx
@@ -12,8 +14,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.adapters.db.repositories.audit import Actor
 from app.adapters.db.tables import AuditRecordRow
 from app.deps import Container
+from app.domain.audit.model import GENESIS_HASH, AuditEvent, record_hash
 from app.domain.directories.uscc import complete_uscc
 from tests.support import MakeUser, assert_problem
 
@@ -348,3 +352,72 @@ async def test_parallel_changes_leave_a_valid_chain(
     seqs = sorted(r["seq"] for r in everything)
     assert seqs == list(range(1, len(everything) + 1))
     assert report["checked"] == len(everything)
+
+
+# --- signed checkpoints ------------------------------------------------------------------------------------------
+
+
+async def rewrite_whole_chain(container: Container) -> None:
+    """What a database superuser could do: change an old record and recompute every hash after it."""
+    async with guard_bypassed(container, "UPDATE") as connection:
+        rows = (await connection.execute(sa.select(AUDIT).order_by(AUDIT.c.seq))).all()
+        prev = GENESIS_HASH
+        for row in rows:
+            actor = "someone-else" if row.seq == 2 else row.actor
+            digest = record_hash(prev_hash=prev, seq=row.seq, at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
+                                 actor=actor, actor_role=row.actor_role, action=row.action,
+                                 object_type=row.object_type, object_id=row.object_id, before=row.before,
+                                 after=row.after, request_id=row.request_id)
+            await connection.execute(sa.update(AUDIT).where(AUDIT.c.seq == row.seq).values(
+                actor=actor, prev_hash=prev, hash=digest))
+            prev = digest
+
+
+async def test_a_signed_checkpoint_exposes_a_rewrite_that_recomputed_every_hash(
+    client: httpx.AsyncClient, container: Container, trail: list[dict[str, Any]], auditor: dict[str, str]
+) -> None:
+    made = await client.post("/api/v1/audit/checkpoints", headers=auditor)
+    assert made.status_code == 201, made.text
+    checkpoint = made.json()
+    assert checkpoint["seq"] >= len(trail)
+    assert (await client.post("/api/v1/audit/checkpoints/verify", json=checkpoint, headers=auditor)).json() == {
+        "ok": True, "seq": checkpoint["seq"], "problems": []}
+    forged = {**checkpoint, "head_hash": "0" * 64}
+    assert "检查点签名无效" in (await client.post("/api/v1/audit/checkpoints/verify", json=forged,
+                                                 headers=auditor)).json()["problems"][0]
+
+    await rewrite_whole_chain(container)
+    assert (await verify(client, auditor))["ok"] is True  # the chain alone looks whole again
+    report = (await client.post("/api/v1/audit/checkpoints/verify", json=checkpoint, headers=auditor)).json()
+    assert report["ok"] is False
+    assert any("整体改写" in p for p in report["problems"])
+
+
+async def test_the_daily_checkpoint_is_exported_outside_the_database(
+    client: httpx.AsyncClient, container: Container, trail: list[dict[str, Any]], auditor: dict[str, str]
+) -> None:
+    path = await container.jobs.checkpoint()
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    assert exported["format"] == "QHD-AUDIT-CHECKPOINT/1"
+    assert path.parent == container.settings.audit.checkpoint_dir
+    listed = (await client.get("/api/v1/audit/checkpoints", headers=auditor)).json()
+    assert listed[0]["signature"] == exported["signature"]
+    assert (await client.post("/api/v1/audit/checkpoints/verify", json=exported, headers=auditor)).json()["ok"]
+    assert_problem(await client.post("/api/v1/audit/checkpoints/verify", json={"seq": 1}, headers=auditor), 422,
+                   "checkpoint.malformed")
+
+
+async def test_fifty_writers_of_a_hundred_events_never_fork_the_chain(
+    client: httpx.AsyncClient, container: Container, auditor: dict[str, str]
+) -> None:
+    async def writer(n: int) -> None:
+        for batch in range(20):  # 100 events each, five to a transaction
+            async with container.uow(Actor(f"writer-{n:02d}", "system", None)) as uow:
+                for k in range(5):
+                    uow.audit.record(AuditEvent("test.concurrent", "writer", f"{n}", None, {"event": batch * 5 + k}))
+                await uow.commit()
+
+    await asyncio.gather(*(writer(n) for n in range(50)))
+    report = await verify(client, auditor)
+    assert report["ok"] is True, report
+    assert report["checked"] == 5000

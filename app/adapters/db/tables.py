@@ -840,3 +840,18 @@ class QuarterlySummaryRow(SQLModel, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
 
     __table_args__ = (sa.UniqueConstraint("year", "quarter", "department_code", name="uq_quarterly_summary_year"),)
+
+
+class AuditCheckpointRow(SQLModel, table=True):
+    """A signed statement of the audit chain's head: even a rewrite by a database superuser, rehashed to look
+    whole, no longer matches a checkpoint exported before it."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    seq: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    head_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    at: datetime = _ts()
+    kid: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    algorithm: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    signature: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))

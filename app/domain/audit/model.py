@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from app.domain.errors import InvalidInput
+
 GENESIS_HASH = "0" * 64
 _TAG = b"QHD-AUDIT/v1\n"
 
@@ -138,3 +140,36 @@ class ChainVerifier:
 
     def report(self) -> ChainReport:
         return self.failure or ChainReport(True, self.checked, self.prev_hash)
+
+
+#: The statement a checkpoint signs (versioned).
+CHECKPOINT_FORMAT = "QHD-AUDIT-CHECKPOINT/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    seq: int
+    head_hash: str
+    at: datetime
+    kid: str
+    algorithm: str
+    signature: str
+
+    def statement(self) -> bytes:
+        return canonical_json({"format": CHECKPOINT_FORMAT, "seq": self.seq, "head_hash": self.head_hash,
+                               "at": self.at.isoformat()})
+
+    def as_json(self) -> dict[str, Any]:
+        return {"format": CHECKPOINT_FORMAT, "seq": self.seq, "head_hash": self.head_hash, "at": self.at.isoformat(),
+                "kid": self.kid, "algorithm": self.algorithm, "signature": self.signature}
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> Checkpoint:
+        try:
+            if data["format"] != CHECKPOINT_FORMAT:
+                raise ValueError(data["format"])
+            return cls(int(data["seq"]), str(data["head_hash"]), datetime.fromisoformat(data["at"]), str(data["kid"]),
+                       str(data["algorithm"]), str(data["signature"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput("不是有效的审计检查点", "not an audit checkpoint", code="checkpoint.malformed",
+                               details={"field": "checkpoint"}) from exc

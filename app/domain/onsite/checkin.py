@@ -41,7 +41,7 @@ def _visit_not_found(visit_id: int) -> NotFound:
 
 # -- keys --------------------------------------------------------------------------------------------------------
 
-async def _keyring(uow: UnitOfWork, suite: SignatureSuite) -> tuple[Signer, dict[str, Verifier]]:
+async def keyring(uow: UnitOfWork, suite: SignatureSuite) -> tuple[Signer, dict[str, Verifier]]:
     """The signer (the newest key not retired; made on first use) and every key that still verifies."""
     keys = await uow.onsite.keys()
     live = [k for k in keys if k.retired_at is None and k.revoked_at is None]
@@ -80,7 +80,7 @@ async def enterprise_code(uow: UnitOfWork, principal: Principal, suite: Signatur
     async with uow:
         if await uow.enterprises.get(uscc) is None:
             raise NotFound(f"企业“{uscc}”不存在", f"enterprise '{uscc}' not found", code="enterprise.not_found")
-        signer, _ = await _keyring(uow, suite)
+        signer, _ = await keyring(uow, suite)
         generation = await uow.onsite.generation(uscc)
         text = codes.issue(CodeKind.ENTERPRISE, codes.enterprise_payload(uscc, generation), signer)
         await uow.commit()
@@ -119,7 +119,7 @@ async def visit_code(uow: UnitOfWork, principal: Principal, suite: SignatureSuit
         if visit.status not in (VisitStatus.PLANNED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED):
             raise Conflict(f"检查安排{visit.status.label}，不能出示检查码", "the visit cannot show a code",
                            code="visit.state_invalid", details={"visit_status": visit.status.value})
-        signer, _ = await _keyring(uow, suite)
+        signer, _ = await keyring(uow, suite)
         expires = uow.now + timedelta(seconds=lifetime_seconds)
         text = codes.issue(CodeKind.VISIT, codes.visit_payload(visit_id, int(expires.timestamp())), signer)
         await uow.commit()

@@ -10,10 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.adapters.db.tables import AuditRecordRow
-from app.domain.audit.model import GENESIS_HASH, AuditEvent, AuditRecord, record_hash
+from app.adapters.db.tables import AuditCheckpointRow, AuditRecordRow
+from app.domain.audit.model import GENESIS_HASH, AuditEvent, AuditRecord, Checkpoint, record_hash
 
 A = AuditRecordRow.__table__
+CP = AuditCheckpointRow.__table__
 #: Key of the PostgreSQL advisory lock that serialises appends to the chain.
 CHAIN_LOCK_KEY = 0x51484441  # "QHDA"
 
@@ -70,3 +71,19 @@ class SqlAuditLog:
                 return
             yield batch
             after = batch[-1].seq
+
+
+class SqlAuditCheckpoints:
+    """Signed checkpoints of the chain's head."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, checkpoint: Checkpoint) -> None:
+        await self.session.execute(sa.insert(CP).values(
+            seq=checkpoint.seq, head_hash=checkpoint.head_hash, at=checkpoint.at, kid=checkpoint.kid,
+            algorithm=checkpoint.algorithm, signature=checkpoint.signature))
+
+    async def latest(self, limit: int) -> list[Checkpoint]:
+        rows = await self.session.execute(sa.select(CP).order_by(CP.c.id.desc()).limit(limit))
+        return [Checkpoint(r.seq, r.head_hash, r.at, r.kid, r.algorithm, r.signature) for r in rows]
