@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated, Any
 
 import httpx
@@ -14,6 +15,7 @@ from app.adapters.calendar import ChineseWorkingDays
 from app.adapters.clock import SystemClock
 from app.adapters.db.engine import Database
 from app.adapters.db.queries import Queries
+from app.adapters.db.ratelimit import SqlRateLimiter
 from app.adapters.db.repositories.audit import Actor
 from app.adapters.db.uow import SqlUnitOfWork
 from app.adapters.documents import WeasyPrintRenderer
@@ -25,7 +27,7 @@ from app.adapters.security import Argon2PasswordHasher, JwtTokenCodec
 from app.adapters.tables_io import SpreadsheetReader
 from app.domain.auth import service as auth
 from app.domain.auth.model import Permission, Principal
-from app.domain.errors import AuthenticationFailed
+from app.domain.errors import AuthenticationFailed, TooManyRequests
 from app.domain.ports import ProvincialPlatform
 from app.domain.scheduling.service import ScheduleRules
 from app.jobs import BackgroundJobs
@@ -53,6 +55,8 @@ class Container:
     calendar: ChineseWorkingDays = field(default_factory=ChineseWorkingDays)
     #: QR code keys as signers and verifiers.
     keys: KeySuite = field(default_factory=KeySuite)
+    #: Request counters shared by every process.
+    rate_limiter: SqlRateLimiter = field(init=False)
     #: Uploaded photos and issued documents, outside the database.
     files: LocalFileStore = field(init=False)
     #: 执法文书 as PDF.
@@ -61,6 +65,7 @@ class Container:
 
     def __post_init__(self) -> None:
         self.jobs = BackgroundJobs(self)
+        self.rate_limiter = SqlRateLimiter(self.db)
         self.files = LocalFileStore(self.settings.onsite.upload_dir)
 
     @classmethod
@@ -124,6 +129,26 @@ def qr_image(text: str, fmt: str, title: str) -> tuple[bytes, str]:
     if fmt == "png":
         return qr_png(text), "image/png"
     return qr_svg(text, title=title), "image/svg+xml"
+
+
+def rate_limit(bucket: str) -> Callable[[Request, Container], Awaitable[None]]:
+    """Route guard: at most ``LIMITS__RATE_<BUCKET>_PER_MINUTE`` requests a minute per caller (the account when
+    signed in, else the client address); beyond that 429 with Retry-After."""
+
+    async def guard(request: Request, container: ContainerDep) -> None:
+        limit = getattr(container.settings.limits, f"rate_{bucket}_per_minute")
+        principal = getattr(request.state, "principal", None)
+        who = f"user:{principal.username}" if principal is not None else \
+            f"ip:{request.client.host if request.client else 'unknown'}"
+        wait = await container.rate_limiter.hit(f"{bucket}:{who}", limit=limit, window=timedelta(minutes=1),
+                                                now=container.clock.now())
+        if wait is not None:
+            raise TooManyRequests(f"请求过于频繁（每分钟最多 {limit} 次），请 {int(wait)} 秒后再试",
+                                  f"rate limit of {limit} a minute exceeded", code="request.rate_limited",
+                                  details={"retry_after_seconds": int(wait) + 1, "limit_per_minute": limit})
+
+    guard.__name__ = f"rate_limit_{bucket}"
+    return guard
 
 
 def schedule_rules(container: Container) -> ScheduleRules:

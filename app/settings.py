@@ -34,6 +34,9 @@ class AuthSettings(BaseModel):
     #: argon2id cost (RFC 9106 second recommended option by default).
     argon2_time_cost: int = Field(default=3, ge=1, le=20)
     argon2_memory_kib: int = Field(default=65536, ge=1024)
+    #: Consecutive failed logins that lock an account, and for how long.
+    max_failed_logins: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
 
 class LimitSettings(BaseModel):
@@ -41,6 +44,12 @@ class LimitSettings(BaseModel):
     default_page_size: int = Field(default=50, ge=1, le=10_000)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_import_rows: int = Field(default=200_000, ge=1)
+    #: Requests per minute: logins per client address, check-ins and exports per account, public searches per
+    #: client address (429 with Retry-After beyond; counted in the database, shared by every process).
+    rate_login_per_minute: int = Field(default=20, ge=1)
+    rate_checkin_per_minute: int = Field(default=120, ge=1)
+    rate_public_per_minute: int = Field(default=120, ge=1)
+    rate_export_per_minute: int = Field(default=30, ge=1)
 
 
 class SchedulingSettings(BaseModel):

@@ -71,6 +71,14 @@ class PermissionDenied(DomainError):
     message_en = "Not allowed to perform this operation"
 
 
+class TooManyRequests(DomainError):
+    """429: the caller must wait ``details["retry_after_seconds"]`` before trying again."""
+
+    code = "request.too_many"
+    message_zh = "请求过于频繁，请稍后再试"
+    message_en = "Too many requests"
+
+
 class PayloadTooLarge(DomainError):
     code = "payload.too_large"
     message_zh = "上传内容超过大小限制"

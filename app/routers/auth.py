@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, status
 
-from app.deps import ContainerDep, PrincipalDep, PublicUow, Uow, require
+from app.deps import ContainerDep, PrincipalDep, PublicUow, Uow, rate_limit, require
 from app.domain.auth import service as auth
 from app.domain.auth.model import ApiKey, Permission, Principal, User
 from app.routers.errors import problem_responses
@@ -36,15 +36,17 @@ def key_out(key: ApiKey) -> ApiKeyOut:
 
 
 @router.post("/auth/token", response_model=TokenOut, summary="用户名密码登录，获取访问令牌",
-             responses=problem_responses(401, 422))
+             responses=problem_responses(401, 422, 429), dependencies=[Depends(rate_limit("login"))])
 async def issue_token(
     container: ContainerDep,
     uow: PublicUow,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=128)],
 ) -> TokenOut:
+    settings = container.settings.auth
     issued = await auth.login(uow.write(), container.hasher, container.tokens, username, password,
-                              minutes=container.settings.auth.access_token_minutes)
+                              minutes=settings.access_token_minutes,
+                              lockout=auth.LockoutPolicy(settings.max_failed_logins, settings.lockout_minutes))
     return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import Container, ContainerDep, PublicUow, UnitOfWorkFactory, actor_of
+from app.deps import Container, ContainerDep, PublicUow, UnitOfWorkFactory, actor_of, rate_limit
 from app.domain.auth import service as auth
 from app.domain.auth.model import Permission, Principal
-from app.domain.errors import AuthenticationFailed, DomainError
+from app.domain.errors import AuthenticationFailed, DomainError, TooManyRequests
 from app.domain.reports import dashboard as service
 from app.domain.reports.dashboard import LIGHT_LABELS
 from app.routers.errors import status_of
@@ -110,7 +110,8 @@ async def login_form(request: Request) -> HTMLResponse:
     return _login_page(request)
 
 
-@router.post("/dashboard/login", name="dashboard_login_submit", response_class=HTMLResponse)
+@router.post("/dashboard/login", name="dashboard_login_submit", response_class=HTMLResponse,
+             dependencies=[Depends(rate_limit("login"))])
 async def login(request: Request, container: ContainerDep, public: PublicUow) -> Response:
     if not _form_only(request):
         return _login_page(request, 415, "登录表单只接受 application/x-www-form-urlencoded 格式提交")
@@ -122,12 +123,15 @@ async def login(request: Request, container: ContainerDep, public: PublicUow) ->
     password = (fields.get("password") or [""])[0]
     if not username or not password or len(username) > 64 or len(password) > 128:
         return _login_page(request, 422, "请填写用户名（不超过 64 位）和密码（不超过 128 位）", username[:64])
-    minutes = container.settings.auth.access_token_minutes
+    settings = container.settings.auth
     try:
         issued = await auth.login(public.write(), container.hasher, container.tokens, username, password,
-                                  minutes=minutes)
+                                  minutes=settings.access_token_minutes,
+                                  lockout=auth.LockoutPolicy(settings.max_failed_logins, settings.lockout_minutes))
     except AuthenticationFailed as error:
         return _login_page(request, 401, error.message_zh, username)
+    except TooManyRequests as error:
+        return _login_page(request, 429, error.message_zh, username)
     response = _redirect(_path(request, "dashboard"))
     response.set_cookie(COOKIE, issued.access_token, max_age=issued.expires_in, path=COOKIE_PATH,
                         secure=_secure(request), httponly=True, samesite="strict")

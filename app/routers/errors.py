@@ -32,6 +32,7 @@ STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.UnsupportedMediaType: 415,
     e.InvalidInput: 422,
     e.ServiceUnavailable: 503,
+    e.TooManyRequests: 429,
     e.PlatformRejected: 502,
     e.PlatformUnavailable: 503,
 }
@@ -117,6 +118,8 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
     status = status_of(exc)
     await audit_refusal(request, exc, status)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429:
+        headers = {"Retry-After": str(int(exc.details.get("retry_after_seconds", 60)))}
     return problem_response(request, status, exc.code, exc.message_zh, exc.message_en, exc.details or None, headers)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Header, Path, Query, Response, UploadFile, status
 from pydantic import Field
 
-from app.deps import ContainerDep, PrincipalDep, Uow, qr_image, require
+from app.deps import ContainerDep, PrincipalDep, Uow, qr_image, rate_limit, require
 from app.domain.auth.model import Permission, Principal
 from app.domain.onsite import checkin, inspection
 from app.domain.onsite.model import (
@@ -146,7 +146,8 @@ class CheckInOut(Out):
              summary="扫码签到（核验签名码、检查组成员与执法证、时间窗、设备位置；幂等）",
              responses={200: {"description": "同一幂等键的重复请求：返回首次签到", "model": CheckInOut},
                         **problem_responses(401, 403, 404, 409, 422)})
-async def check_in(visit_id: VisitId, body: CheckInIn, principal: PrincipalDep, uow: Uow, container: ContainerDep,
+async def check_in(visit_id: VisitId, body: CheckInIn, principal: PrincipalDep,
+                   _limited: Annotated[None, Depends(rate_limit("checkin"))], uow: Uow, container: ContainerDep,
                    response: Response,
                    idempotency_key: Annotated[str, Header(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
                                                           description="客户端生成的幂等键（如 UUID）；重试时不变")],

@@ -9,12 +9,12 @@ from pathlib import Path as FilePath
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import Field
 
-from app.deps import ContainerDep, PublicUow
+from app.deps import ContainerDep, PublicUow, rate_limit
 from app.domain.errors import DomainError, InvalidInput
 from app.domain.onsite import checkin, inspection, notice
 from app.domain.onsite.model import InspectionResult, ResultType
@@ -98,6 +98,7 @@ class PublicResultsOut(Out):
     next_cursor: str | None = None
 
 
+Limited = Annotated[None, Depends(rate_limit("public"))]
 Search = Annotated[str | None, Query(max_length=100, description="企业名称关键词（至少 2 个字）")]
 UsccQuery = Annotated[str | None, Query(max_length=18, pattern=r"^[0-9A-Z]{18}$")]
 
@@ -115,7 +116,7 @@ async def _search(uow: PublicUow, q: str | None, uscc: str | None, plan_no: str 
 @api.get("/results", response_model=PublicResultsOut, summary="已公示的抽查结果（按企业名称、信用代码、任务、期间查询）",
          responses=problem_responses(422))
 async def public_results(
-    uow: PublicUow, q: Search = None, uscc: UsccQuery = None,
+    uow: PublicUow, _limited: Limited, q: Search = None, uscc: UsccQuery = None,
     plan_no: Annotated[str | None, Query(max_length=32)] = None,
     task_no: Annotated[str | None, Query(max_length=32)] = None,
     start: Annotated[date | None, Query(alias="from")] = None, end: Annotated[date | None, Query(alias="to")] = None,
@@ -128,7 +129,7 @@ async def public_results(
 
 @router.get("/public/results", response_class=HTMLResponse, summary="抽查结果公示页面", responses={200: {"content": {"text/html": {}}}})
 async def results_page(
-    uow: PublicUow, request: Request, q: Search = None, uscc: Annotated[str | None, Query(max_length=18)] = None,
+    uow: PublicUow, request: Request, _limited: Limited, q: Search = None, uscc: Annotated[str | None, Query(max_length=18)] = None,
     plan_no: Annotated[str | None, Query(max_length=32)] = None,
     task_no: Annotated[str | None, Query(max_length=32)] = None,
     start: Annotated[str | None, Query(alias="from", max_length=10)] = None,

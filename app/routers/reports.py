@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import Field
 
-from app.deps import REPORT_MEDIA_TYPES, ContainerDep, Uow, report_export, require
+from app.deps import REPORT_MEDIA_TYPES, ContainerDep, Uow, rate_limit, report_export, require
 from app.domain.auth.model import Permission, Principal
 from app.domain.onsite.inspection import unit_names
 from app.domain.reports import monthly as service
@@ -23,6 +23,7 @@ from app.routers.schemas.common import In, Out
 router = APIRouter(prefix="/api/v1/reports", tags=["报表 reports"])
 Reader = Annotated[Principal, Depends(require(Permission.COMPLIANCE_READ))]
 Writer = Annotated[Principal, Depends(require(Permission.SCHEDULE_WRITE))]
+Exports = Annotated[None, Depends(rate_limit("export"))]
 
 
 class FigureOut(Out):
@@ -71,7 +72,7 @@ class MonthlyOut(Out):
                              "content": {REPORT_MEDIA_TYPES["xlsx"]: {}, REPORT_MEDIA_TYPES["csv"]: {},
                                          REPORT_MEDIA_TYPES["pdf"]: {}}},
                        **problem_responses(401, 403, 422, 503)})
-async def monthly(principal: Reader, uow: Uow, container: ContainerDep,
+async def monthly(principal: Reader, _limited: Exports, uow: Uow, container: ContainerDep,
                   year: Annotated[int, Query(ge=2000, le=2100)], month: Annotated[int, Query(ge=1, le=12)],
                   department: Annotated[str | None, Query(max_length=16, description="单位；执法监督科不填为全局")] = None,
                   format: Annotated[Literal["json", "xlsx", "csv", "pdf"], Query(
@@ -157,7 +158,7 @@ async def submit_summary(summary_id: SummaryId, principal: Writer, uow: Uow) -> 
             responses={200: {"description": "format 指定的文件（附件下载）",
                              "content": {REPORT_MEDIA_TYPES["xlsx"]: {}, REPORT_MEDIA_TYPES["pdf"]: {}}},
                        **problem_responses(401, 403, 404, 422, 503)})
-async def quarterly_export(summary_id: SummaryId, principal: Reader, uow: Uow,
+async def quarterly_export(summary_id: SummaryId, principal: Reader, _limited: Exports, uow: Uow,
                            format: Annotated[Literal["xlsx", "pdf"], Query(
                                description="xlsx（Excel）或 pdf")] = "xlsx") -> Response:
     summary = await quarterly.get(uow.read(), principal, summary_id)

@@ -22,7 +22,7 @@ from app.domain.directories.uscc import complete_uscc
 from app.main import PUBLIC_ROUTES
 from app.settings import Settings
 from tests.conftest import PASSWORD
-from tests.support import MakeUser, assert_problem
+from tests.support import FixedClock, MakeUser, assert_problem
 
 STRONG_PASSWORD = "Qhd-Strong-2026!"
 
@@ -527,3 +527,39 @@ async def test_api_key_with_a_wrong_secret_is_401(client: httpx.AsyncClient, mak
 
     assert_problem(await client.get("/api/v1/enterprises", headers={"X-API-Key": forged}), 401,
                    "auth.api_key_invalid")
+
+
+async def test_repeated_failures_lock_the_account_for_a_while(
+    client: httpx.AsyncClient, container: Container, make_user: MakeUser, settings: Settings
+) -> None:
+    await make_user("supervisor", "ZJK", username="zhao.liu")
+    auditor = await make_user("auditor", "ZJK")
+    container.clock = FixedClock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))  # type: ignore[assignment]
+    for _ in range(settings.auth.max_failed_logins):
+        assert_problem(await login(client, "zhao.liu", "Wrong-Passw0rd!"), 401, "auth.invalid_credentials")
+    locked = await login(client, "zhao.liu", PASSWORD)  # even the right password waits now
+    assert_problem(locked, 429, "auth.locked_out")
+    assert int(locked.headers["Retry-After"]) == settings.auth.lockout_minutes * 60
+    trail = (await client.get("/api/v1/audit/records", params={"object_type": "user"}, headers=auditor)).json()
+    actions = [r["action"] for r in trail["items"]]
+    assert actions.count("auth.login_failed") == settings.auth.max_failed_logins - 1
+    assert actions.count("auth.login_locked") == 1
+    container.clock = FixedClock(datetime(2026, 11, 2, 2, settings.auth.lockout_minutes + 1, tzinfo=UTC))  # type: ignore[assignment]
+    assert (await login(client, "zhao.liu", PASSWORD)).status_code == 200
+
+
+async def test_public_searches_and_logins_are_rate_limited_in_the_shared_store(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    container.settings.limits.rate_public_per_minute = 3
+    container.settings.limits.rate_login_per_minute = 2
+    for _ in range(3):
+        assert (await client.get("/api/v1/public/results")).status_code == 200
+    limited = await client.get("/api/v1/public/results")
+    assert_problem(limited, 429, "request.rate_limited")
+    assert 1 <= int(limited.headers["Retry-After"]) <= 61
+    for _ in range(2):
+        assert_problem(await login(client, "nobody.here", "Wrong-Passw0rd!"), 401, "auth.invalid_credentials")
+    assert_problem(await login(client, "nobody.here", "Wrong-Passw0rd!"), 429, "request.rate_limited")
+    container.clock = FixedClock(container.clock.now() + timedelta(minutes=1, seconds=1))  # type: ignore[assignment]
+    assert (await client.get("/api/v1/public/results")).status_code == 200  # a new window

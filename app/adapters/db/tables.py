@@ -180,6 +180,8 @@ class UserRow(SQLModel, table=True):
     #: The inspector record of an 执法人员's account (the mobile client's visits).
     person_id: str | None = Field(default=None, sa_column=sa.Column(
         sa.String(32), sa.ForeignKey("inspector.person_id"), nullable=True, unique=True))
+    failed_logins: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0"))
+    locked_until: datetime | None = _ts(nullable=True)
 
 
 class ApiKeyRow(SQLModel, table=True):
@@ -855,3 +857,13 @@ class AuditCheckpointRow(SQLModel, table=True):
     kid: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
     algorithm: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
     signature: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+
+
+class RateLimitRow(SQLModel, table=True):
+    """Request counters per key and fixed window, shared by every service process."""
+
+    __tablename__ = "rate_limit"
+
+    key: str = Field(sa_column=sa.Column(sa.String(160), primary_key=True))
+    window_start: datetime = _ts()
+    count: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))

@@ -153,6 +153,9 @@ class User:
     last_login_at: datetime | None = None
     #: The inspector record of an 执法人员's account.
     person_id: str | None = None
+    #: Consecutive failed logins, and the end of a lockout they caused.
+    failed_logins: int = 0
+    locked_until: datetime | None = None
 
 
 @dataclass(slots=True)

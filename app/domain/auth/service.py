@@ -7,7 +7,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain.audit.model import AuditEvent
@@ -22,7 +22,7 @@ from app.domain.auth.model import (
     user_principal,
 )
 from app.domain.directories.departments import require_department
-from app.domain.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from app.domain.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, TooManyRequests
 from app.domain.ports import PasswordHasher, TokenCodec, UnitOfWork
 
 API_KEY_PREFIX = "qhd"
@@ -67,15 +67,37 @@ class IssuedToken:
     user: User
 
 
+@dataclass(frozen=True, slots=True)
+class LockoutPolicy:
+    max_failures: int = 5
+    minutes: int = 15
+
+
+def _locked(until: datetime, now: datetime) -> TooManyRequests:
+    seconds = max(1, int((until - now).total_seconds()))
+    return TooManyRequests(f"登录失败次数过多，账号已临时锁定，请 {seconds // 60 + 1} 分钟后再试",
+                           "too many failed logins: the account is locked for a while", code="auth.locked_out",
+                           details={"retry_after_seconds": seconds})
+
+
 async def login(
-    uow: UnitOfWork, hasher: PasswordHasher, codec: TokenCodec, username: str, password: str, *, minutes: int
+    uow: UnitOfWork, hasher: PasswordHasher, codec: TokenCodec, username: str, password: str, *, minutes: int,
+    lockout: LockoutPolicy | None = None,
 ) -> IssuedToken:
+    """A token for valid credentials. Repeated failures lock the account for a while (even the right password
+    is refused then); every failure and lockout is audited."""
+    policy = lockout or LockoutPolicy()
     async with uow:
         user = await uow.users.by_username(username)
+        if user is not None and user.locked_until is not None and uow.now < user.locked_until:
+            raise _locked(user.locked_until, uow.now)
         # Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
         valid = await hasher.verify(user.password_hash if user else await _DUMMY_HASH.get(hasher), password)
         if user is None or not valid or not user.active:
+            if user is not None:
+                await _count_failure(uow, user, policy)
             raise _invalid_credentials()
+        user.failed_logins, user.locked_until = 0, None
         user.last_login_at = uow.now
         await uow.users.update(user)
         uow.audit.record(AuditEvent("auth.login", "user", str(user.id), None, {"username": user.username},
@@ -84,6 +106,20 @@ async def login(
     token = codec.issue({"sub": str(user.id), "role": user.role.value, "dept": user.department_code},
                         minutes=minutes)
     return IssuedToken(token, minutes * 60, user)
+
+
+async def _count_failure(uow: UnitOfWork, user: User, policy: LockoutPolicy) -> None:
+    """Kept even though the login fails (its own commit)."""
+    user.failed_logins += 1
+    locked = user.failed_logins >= policy.max_failures
+    if locked:
+        user.failed_logins, user.locked_until = 0, uow.now + timedelta(minutes=policy.minutes)
+    await uow.users.update(user)
+    uow.audit.record(AuditEvent("auth.login_locked" if locked else "auth.login_failed", "user", str(user.id), None,
+                                {"username": user.username, "locked_until": user.locked_until.isoformat()
+                                 if locked and user.locked_until else None},
+                                actor=user.username, actor_role=user.role.value))
+    await uow.commit()
 
 
 class _DummyHash:

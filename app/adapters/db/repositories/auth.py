@@ -22,7 +22,7 @@ class SqlUserRepository:
     @staticmethod
     def to_domain(r: Any) -> User:
         return User(r.id, r.username, r.display_name, Role(r.role), r.department_code, r.password_hash, r.active,
-                    r.created_at, r.last_login_at, r.person_id)
+                    r.created_at, r.last_login_at, r.person_id, r.failed_logins, r.locked_until)
 
     async def _one(self, where: Any) -> User | None:
         row = (await self.session.execute(sa.select(U).where(where))).first()
@@ -40,7 +40,7 @@ class SqlUserRepository:
     def _values(self, u: User) -> dict[str, Any]:
         return {"display_name": u.display_name, "password_hash": u.password_hash, "role": u.role.value,
                 "department_code": u.department_code, "active": u.active, "last_login_at": u.last_login_at,
-                "person_id": u.person_id,
+                "person_id": u.person_id, "failed_logins": u.failed_logins, "locked_until": u.locked_until,
                 "updated_at": self.now}
 
     async def add(self, u: User) -> User:
