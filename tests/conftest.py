@@ -172,3 +172,9 @@ def make_user(container: Container) -> Callable[..., Awaitable[dict[str, str]]]:
 @pytest.fixture
 async def supervisor(make_user: Callable[..., Awaitable[dict[str, str]]]) -> dict[str, str]:
     return await make_user(Role.SUPERVISOR, "ZJK")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.logscan import LogScan
+
+    config.pluginmanager.register(LogScan(), "qhd-logscan")
