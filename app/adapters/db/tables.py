@@ -540,7 +540,7 @@ class ReportSubmissionRow(SQLModel, table=True):
     __tablename__ = "report_submission"
 
     id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
-    kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    kind: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
     period: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))
     department_code: str = Field(
         sa_column=sa.Column(sa.String(16), sa.ForeignKey("department.code"), nullable=False))
