@@ -238,6 +238,9 @@ async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite
             raise _refuse("非现场检查（书面检查、网络监测）无需入企签到", "an off-site inspection needs no check-in",
                           "checkin.off_site")
         if visit.status is not VisitStatus.PLANNED:
+            again = await uow.onsite.check_in_by_key(request.idempotency_key)
+            if again is not None:  # a retry that raced the first request, which has committed meanwhile
+                return _repeat(again, visit_id, digest)
             raise _refuse(f"检查安排{visit.status.label}，不能签到", "the visit cannot be checked in",
                           "checkin.state_invalid", visit_status=visit.status.value)
         now = uow.now
