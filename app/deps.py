@@ -21,13 +21,14 @@ from app.adapters.db.uow import SqlUnitOfWork
 from app.adapters.documents import WeasyPrintRenderer
 from app.adapters.files import LocalFileStore
 from app.adapters.keys import KeySuite
+from app.adapters.otp import Totp
 from app.adapters.provincial.client import ProvincialClient, RetryPolicy
 from app.adapters.qr import qr_png, qr_svg
 from app.adapters.security import Argon2PasswordHasher, JwtTokenCodec
 from app.adapters.tables_io import SpreadsheetReader
 from app.domain.auth import service as auth
-from app.domain.auth.model import Permission, Principal
-from app.domain.errors import AuthenticationFailed, TooManyRequests
+from app.domain.auth.model import SECOND_FACTOR_ROLES, Permission, Principal
+from app.domain.errors import AuthenticationFailed, PermissionDenied, TooManyRequests
 from app.domain.ports import ProvincialPlatform
 from app.domain.scheduling.service import ScheduleRules
 from app.jobs import BackgroundJobs
@@ -55,6 +56,8 @@ class Container:
     calendar: ChineseWorkingDays = field(default_factory=ChineseWorkingDays)
     #: QR code keys as signers and verifiers.
     keys: KeySuite = field(default_factory=KeySuite)
+    #: The second factor (TOTP).
+    otp: Totp = field(default_factory=Totp)
     #: Request counters shared by every process.
     rate_limiter: SqlRateLimiter = field(init=False)
     #: Uploaded photos and issued documents, outside the database.
@@ -156,6 +159,9 @@ def schedule_rules(container: Container) -> ScheduleRules:
     settings = container.settings.scheduling
     return ScheduleRules(container.calendar, container.clock.today(), settings.daily_capacity, settings.lead_days)
 
+#: What an account that still has to set up its second factor may call.
+SECOND_FACTOR_SETUP_PATHS = frozenset({"/api/v1/auth/me", "/api/v1/auth/totp/setup", "/api/v1/auth/totp/confirm"})
+
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False,
                               description="用户名密码登录获得的访问令牌（JWT）")
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="系统对接用 API 密钥")
@@ -181,6 +187,11 @@ async def current_principal(
         principal = await auth.principal_from_token(reader, container.tokens, token)
     else:
         raise AuthenticationFailed()
+    if (container.settings.second_factor_required and principal.role in SECOND_FACTOR_ROLES
+            and not principal.second_factor and request.url.path not in SECOND_FACTOR_SETUP_PATHS):
+        raise PermissionDenied("该账号须通过动态验证码（第二重认证）登录；请先设置并启用动态验证码",
+                               "this account must sign in with its second factor; set it up first",
+                               code="auth.second_factor_required")
     request.state.principal = principal  # refused changes are audited under this name
     return principal
 

@@ -37,6 +37,8 @@ class AuthSettings(BaseModel):
     #: Consecutive failed logins that lock an account, and for how long.
     max_failed_logins: int = Field(default=5, ge=1, le=100)
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    #: admin, supervisor and auditor accounts must pass a TOTP second factor (default: in production).
+    require_second_factor: bool | None = None
 
 
 class LimitSettings(BaseModel):
@@ -155,6 +157,11 @@ class Settings(BaseSettings):
                     "production requires PROVINCIAL__BASE_URL and the platform's own PROVINCIAL__CLIENT_SECRET"
                 )
         return self
+
+    @property
+    def second_factor_required(self) -> bool:
+        required = self.auth.require_second_factor
+        return self.environment is Environment.PRODUCTION if required is None else required
 
     @property
     def json_logs(self) -> bool:

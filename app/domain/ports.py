@@ -103,6 +103,18 @@ class PasswordHasher(Protocol):
     async def verify(self, password_hash: str, password: str) -> bool: ...
 
 
+class SecondFactor(Protocol):
+    """TOTP (RFC 6238)."""
+
+    def new_secret(self) -> str: ...
+
+    def uri(self, secret: str, account: str) -> str: ...
+
+    def verify(self, secret: str, code: str, at: datetime) -> int | None:
+        """The time step the code belongs to, or None when it is wrong."""
+        ...
+
+
 class TokenCodec(Protocol):
     def issue(self, claims: dict[str, Any], *, minutes: int) -> str: ...
 

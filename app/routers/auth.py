@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, status
+from pydantic import Field
 
 from app.deps import ContainerDep, PrincipalDep, PublicUow, Uow, rate_limit, require
 from app.domain.auth import service as auth
@@ -20,6 +21,7 @@ from app.routers.schemas.auth import (
     UserOut,
     UserPatch,
 )
+from app.routers.schemas.common import In, Out
 
 router = APIRouter(prefix="/api/v1", tags=["身份认证 auth"])
 Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
@@ -42,11 +44,13 @@ async def issue_token(
     uow: PublicUow,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=128)],
+    otp: Annotated[str | None, Form(max_length=8, description="动态验证码（已启用第二重认证的账号）")] = None,
 ) -> TokenOut:
     settings = container.settings.auth
     issued = await auth.login(uow.write(), container.hasher, container.tokens, username, password,
                               minutes=settings.access_token_minutes,
-                              lockout=auth.LockoutPolicy(settings.max_failed_logins, settings.lockout_minutes))
+                              lockout=auth.LockoutPolicy(settings.max_failed_logins, settings.lockout_minutes),
+                              otp=otp, second_factor=container.otp)
     return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
 
 
@@ -97,3 +101,25 @@ async def create_api_key(body: ApiKeyIn, principal: Admin, uow: Uow) -> ApiKeyCr
              responses=problem_responses(401, 403, 404))
 async def revoke_api_key(key_id: int, principal: Admin, uow: Uow) -> ApiKeyOut:
     return key_out(await auth.revoke_api_key(uow.write(), principal, key_id))
+
+
+class TotpSetupOut(Out):
+    secret: str = Field(description="TOTP 密钥（base32），仅此一次返回")
+    uri: str = Field(description="otpauth:// 地址，可用验证器应用扫码添加")
+
+
+class TotpConfirmIn(In):
+    code: str = Field(min_length=6, max_length=8, pattern=r"^[0-9]+$", description="验证器应用显示的 6 位动态验证码")
+
+
+@router.post("/auth/totp/setup", response_model=TotpSetupOut, summary="设置动态验证码（第二重认证，启用前须确认）",
+             responses=problem_responses(401, 403, 409))
+async def totp_setup(principal: PrincipalDep, uow: Uow, container: ContainerDep) -> TotpSetupOut:
+    secret, uri = await auth.setup_second_factor(uow.write(), principal, container.otp)
+    return TotpSetupOut(secret=secret, uri=uri)
+
+
+@router.post("/auth/totp/confirm", status_code=status.HTTP_204_NO_CONTENT, summary="确认并启用动态验证码",
+             responses=problem_responses(401, 409, 422))
+async def totp_confirm(body: TotpConfirmIn, principal: PrincipalDep, uow: Uow, container: ContainerDep) -> None:
+    await auth.confirm_second_factor(uow.write(), principal, container.otp, body.code)

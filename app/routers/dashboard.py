@@ -121,13 +121,15 @@ async def login(request: Request, container: ContainerDep, public: PublicUow) ->
         return _login_page(request, 400, "表单内容无法识别")
     username = (fields.get("username") or [""])[0].strip()
     password = (fields.get("password") or [""])[0]
+    otp = (fields.get("otp") or [""])[0].strip()[:8] or None
     if not username or not password or len(username) > 64 or len(password) > 128:
         return _login_page(request, 422, "请填写用户名（不超过 64 位）和密码（不超过 128 位）", username[:64])
     settings = container.settings.auth
     try:
         issued = await auth.login(public.write(), container.hasher, container.tokens, username, password,
                                   minutes=settings.access_token_minutes,
-                                  lockout=auth.LockoutPolicy(settings.max_failed_logins, settings.lockout_minutes))
+                                  lockout=auth.LockoutPolicy(settings.max_failed_logins, settings.lockout_minutes),
+                                  otp=otp, second_factor=container.otp)
     except AuthenticationFailed as error:
         return _login_page(request, 401, error.message_zh, username)
     except TooManyRequests as error:

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import jwt
+import pyotp
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -563,3 +564,36 @@ async def test_public_searches_and_logins_are_rate_limited_in_the_shared_store(
     assert_problem(await login(client, "nobody.here", "Wrong-Passw0rd!"), 429, "request.rate_limited")
     container.clock = FixedClock(container.clock.now() + timedelta(minutes=1, seconds=1))  # type: ignore[assignment]
     assert (await client.get("/api/v1/public/results")).status_code == 200  # a new window
+
+
+async def test_admin_supervisor_and_auditor_sign_in_with_a_second_factor(
+    client: httpx.AsyncClient, container: Container, make_user: MakeUser
+) -> None:
+    container.settings.auth.require_second_factor = True
+    await make_user("supervisor", "ZJK", username="qian.qi")
+    token = (await login(client, "qian.qi", PASSWORD)).json()["access_token"]
+    limited = bearer(token)
+    assert_problem(await client.get("/api/v1/plans", headers=limited), 403, "auth.second_factor_required")
+    assert (await client.get("/api/v1/auth/me", headers=limited)).status_code == 200
+
+    setup = (await client.post("/api/v1/auth/totp/setup", headers=limited)).json()
+    assert setup["uri"].startswith("otpauth://totp/")
+    totp = pyotp.TOTP(setup["secret"])
+    assert_problem(await client.post("/api/v1/auth/totp/confirm", json={"code": "000000"}, headers=limited), 422,
+                   "auth.otp_invalid")
+    confirm_at = container.clock.now()
+    confirmed = await client.post("/api/v1/auth/totp/confirm", json={"code": totp.at(confirm_at)}, headers=limited)
+    assert confirmed.status_code == 204, confirmed.text
+
+    assert_problem(await login(client, "qian.qi", PASSWORD), 401, "auth.otp_required")
+    container.clock = FixedClock(confirm_at + timedelta(seconds=60))  # type: ignore[assignment]
+    code = totp.at(container.clock.now())
+    signed_in = await client.post("/api/v1/auth/token", data={"username": "qian.qi", "password": PASSWORD, "otp": code})
+    assert signed_in.status_code == 200, signed_in.text
+    assert (await client.get("/api/v1/plans", headers=bearer(signed_in.json()["access_token"]))).status_code == 200
+    replay = await client.post("/api/v1/auth/token", data={"username": "qian.qi", "password": PASSWORD, "otp": code})
+    assert_problem(replay, 401, "auth.otp_invalid")  # a code works once
+
+    await make_user("department", "ZF1", username="sun.ba")  # other roles need no second factor
+    officer = (await login(client, "sun.ba", PASSWORD)).json()["access_token"]
+    assert (await client.get("/api/v1/plans", headers=bearer(officer))).status_code == 200

@@ -182,6 +182,9 @@ class UserRow(SQLModel, table=True):
         sa.String(32), sa.ForeignKey("inspector.person_id"), nullable=True, unique=True))
     failed_logins: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0"))
     locked_until: datetime | None = _ts(nullable=True)
+    totp_secret: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    totp_enabled: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()))
+    totp_last_step: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger(), nullable=True))
 
 
 class ApiKeyRow(SQLModel, table=True):

@@ -103,6 +103,8 @@ class Principal:
     api_key_id: int | None = None
     #: The inspector (执法人员) this account belongs to, for the mobile client.
     person_id: str | None = None
+    #: The login passed the second factor (or the role needs none).
+    second_factor: bool = True
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -156,6 +158,10 @@ class User:
     #: Consecutive failed logins, and the end of a lockout they caused.
     failed_logins: int = 0
     locked_until: datetime | None = None
+    #: Second factor (TOTP): the secret, whether it is confirmed, the last time step used (no code twice).
+    totp_secret: str | None = None
+    totp_enabled: bool = False
+    totp_last_step: int | None = None
 
 
 @dataclass(slots=True)
@@ -174,7 +180,12 @@ class ApiKey:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
-def user_principal(user: User, *, scopes: frozenset[Permission] | None = None, api_key_id: int | None = None) -> Principal:
+#: Roles whose accounts sign in with a second factor (TOTP) where it is required.
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})
+
+
+def user_principal(user: User, *, scopes: frozenset[Permission] | None = None, api_key_id: int | None = None,
+                   second_factor: bool = True) -> Principal:
     """A user's principal; through an API key, only the scopes the key grants within the role."""
     allowed = ROLE_PERMISSIONS[user.role]
     return Principal(
@@ -186,4 +197,5 @@ def user_principal(user: User, *, scopes: frozenset[Permission] | None = None, a
         method=AuthMethod.PASSWORD if api_key_id is None else AuthMethod.API_KEY,
         api_key_id=api_key_id,
         person_id=user.person_id,
+        second_factor=second_factor,
     )

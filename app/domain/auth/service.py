@@ -13,6 +13,7 @@ from typing import Any
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import (
     ROLE_PERMISSIONS,
+    SECOND_FACTOR_ROLES,
     ApiKey,
     Permission,
     Principal,
@@ -22,8 +23,15 @@ from app.domain.auth.model import (
     user_principal,
 )
 from app.domain.directories.departments import require_department
-from app.domain.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, TooManyRequests
-from app.domain.ports import PasswordHasher, TokenCodec, UnitOfWork
+from app.domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+)
+from app.domain.ports import PasswordHasher, SecondFactor, TokenCodec, UnitOfWork
 
 API_KEY_PREFIX = "qhd"
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{2,63}$")
@@ -82,10 +90,11 @@ def _locked(until: datetime, now: datetime) -> TooManyRequests:
 
 async def login(
     uow: UnitOfWork, hasher: PasswordHasher, codec: TokenCodec, username: str, password: str, *, minutes: int,
-    lockout: LockoutPolicy | None = None,
+    lockout: LockoutPolicy | None = None, otp: str | None = None, second_factor: SecondFactor | None = None,
 ) -> IssuedToken:
     """A token for valid credentials. Repeated failures lock the account for a while (even the right password
-    is refused then); every failure and lockout is audited."""
+    is refused then); every failure and lockout is audited. An account with a confirmed second factor also
+    needs the current TOTP code, each code once; the token says whether the second factor was passed."""
     policy = lockout or LockoutPolicy()
     async with uow:
         user = await uow.users.by_username(username)
@@ -97,14 +106,25 @@ async def login(
             if user is not None:
                 await _count_failure(uow, user, policy)
             raise _invalid_credentials()
+        passed = user.role not in SECOND_FACTOR_ROLES
+        if user.totp_enabled and user.totp_secret and second_factor is not None:
+            if not otp:
+                raise AuthenticationFailed("请输入动态验证码（第二重认证）", "the one-time code is required",
+                                           code="auth.otp_required")
+            step = second_factor.verify(user.totp_secret, otp, uow.now)
+            if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+                await _count_failure(uow, user, policy)
+                raise AuthenticationFailed("动态验证码错误或已使用", "wrong or reused one-time code",
+                                           code="auth.otp_invalid")
+            user.totp_last_step, passed = step, True
         user.failed_logins, user.locked_until = 0, None
         user.last_login_at = uow.now
         await uow.users.update(user)
         uow.audit.record(AuditEvent("auth.login", "user", str(user.id), None, {"username": user.username},
                                     actor=user.username, actor_role=user.role.value))
         await uow.commit()
-    token = codec.issue({"sub": str(user.id), "role": user.role.value, "dept": user.department_code},
-                        minutes=minutes)
+    token = codec.issue({"sub": str(user.id), "role": user.role.value, "dept": user.department_code,
+                         "mfa": passed}, minutes=minutes)
     return IssuedToken(token, minutes * 60, user)
 
 
@@ -147,7 +167,43 @@ async def principal_from_token(uow: UnitOfWork, codec: TokenCodec, token: str) -
         user = await uow.users.get(user_id)
     if user is None or not user.active:
         raise AuthenticationFailed("账号不存在或已停用", "account unknown or disabled", code="auth.account_disabled")
-    return user_principal(user)
+    return user_principal(user, second_factor=bool(claims.get("mfa", user.role not in SECOND_FACTOR_ROLES)))
+
+
+async def setup_second_factor(uow: UnitOfWork, principal: Principal, factor: SecondFactor) -> tuple[str, str]:
+    """A new TOTP secret for the caller (not active until confirmed with a code): (secret, otpauth URI)."""
+    if principal.user_id is None:
+        raise PermissionDenied("只有用户账号可以设置动态验证码", "only user accounts", code="auth.otp_not_for_key")
+    async with uow:
+        user = await uow.users.get(principal.user_id)
+        if user is None:
+            raise NotFound("用户不存在", "user not found", code="user.not_found")
+        if user.totp_enabled:
+            raise Conflict("动态验证码已启用；如需更换请联系系统管理员", "already enabled", code="auth.otp_enabled")
+        user.totp_secret = factor.new_secret()
+        await uow.users.update(user)
+        uow.audit.record(AuditEvent("auth.otp_setup", "user", str(user.id), None, {"username": user.username}))
+        await uow.commit()
+    return user.totp_secret, factor.uri(user.totp_secret, user.username)
+
+
+async def confirm_second_factor(uow: UnitOfWork, principal: Principal, factor: SecondFactor, code: str) -> None:
+    """Turn the second factor on with a first valid code."""
+    async with uow:
+        user = await uow.users.get(principal.user_id or 0)
+        if user is None or not user.totp_secret:
+            raise Conflict("请先获取动态验证码密钥", "set up the second factor first", code="auth.otp_not_set_up")
+        if user.totp_enabled:
+            raise Conflict("动态验证码已启用", "already enabled", code="auth.otp_enabled")
+        step = factor.verify(user.totp_secret, code, uow.now)
+        if step is None:
+            raise InvalidInput("动态验证码错误", "wrong one-time code", code="auth.otp_invalid",
+                               details={"field": "code"})
+        user.totp_enabled, user.totp_last_step = True, step
+        await uow.users.update(user)
+        uow.audit.record(AuditEvent("auth.otp_enable", "user", str(user.id), {"totp_enabled": False},
+                                    {"totp_enabled": True}))
+        await uow.commit()
 
 
 def _hash_secret(secret: str) -> str:

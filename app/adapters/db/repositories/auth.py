@@ -22,7 +22,8 @@ class SqlUserRepository:
     @staticmethod
     def to_domain(r: Any) -> User:
         return User(r.id, r.username, r.display_name, Role(r.role), r.department_code, r.password_hash, r.active,
-                    r.created_at, r.last_login_at, r.person_id, r.failed_logins, r.locked_until)
+                    r.created_at, r.last_login_at, r.person_id, r.failed_logins, r.locked_until,
+                    r.totp_secret, r.totp_enabled, r.totp_last_step)
 
     async def _one(self, where: Any) -> User | None:
         row = (await self.session.execute(sa.select(U).where(where))).first()
@@ -41,6 +42,7 @@ class SqlUserRepository:
         return {"display_name": u.display_name, "password_hash": u.password_hash, "role": u.role.value,
                 "department_code": u.department_code, "active": u.active, "last_login_at": u.last_login_at,
                 "person_id": u.person_id, "failed_logins": u.failed_logins, "locked_until": u.locked_until,
+                "totp_secret": u.totp_secret, "totp_enabled": u.totp_enabled, "totp_last_step": u.totp_last_step,
                 "updated_at": self.now}
 
     async def add(self, u: User) -> User:
