@@ -14,6 +14,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from app.adapters.calendar import ChineseWorkingDays
 from app.adapters.clock import SystemClock
 from app.adapters.db.engine import Database
+from app.adapters.db.occurrences import SqlJobOccurrences
 from app.adapters.db.queries import Queries
 from app.adapters.db.ratelimit import SqlRateLimiter
 from app.adapters.db.repositories.audit import Actor
@@ -58,6 +59,8 @@ class Container:
     keys: KeySuite = field(default_factory=KeySuite)
     #: The second factor (TOTP).
     otp: Totp = field(default_factory=Totp)
+    #: Which process runs each occurrence of a scheduled job.
+    occurrences: SqlJobOccurrences = field(init=False)
     #: Request counters shared by every process.
     rate_limiter: SqlRateLimiter = field(init=False)
     #: Uploaded photos and issued documents, outside the database.
@@ -69,6 +72,7 @@ class Container:
     def __post_init__(self) -> None:
         self.jobs = BackgroundJobs(self)
         self.rate_limiter = SqlRateLimiter(self.db)
+        self.occurrences = SqlJobOccurrences(self.db)
         self.files = LocalFileStore(self.settings.onsite.upload_dir)
 
     @classmethod

@@ -58,15 +58,16 @@ class BackgroundJobs:
             await self.request(SyncMode.INCREMENTAL, SyncTrigger.STARTUP)
         if s.sync_interval_seconds:
             self._every(s.sync_interval_seconds, lambda: self.request(SyncMode.INCREMENTAL, SyncTrigger.SCHEDULE),
-                        first_after=s.sync_interval_seconds)
+                        first_after=s.sync_interval_seconds, once_as="sync")
         if s.reconcile_interval_hours:
             seconds = s.reconcile_interval_hours * 3600
-            self._every(seconds, lambda: self.request(SyncMode.FULL, SyncTrigger.SCHEDULE), first_after=seconds)
+            self._every(seconds, lambda: self.request(SyncMode.FULL, SyncTrigger.SCHEDULE), first_after=seconds,
+                        once_as="reconcile")
         if s.relay_interval_seconds:
             self._every(s.relay_interval_seconds, self.relay)
         hours = self.container.settings.audit.checkpoint_interval_hours
         if hours:
-            self._every(hours * 3600, self.checkpoint, first_after=60)
+            self._every(hours * 3600, self.checkpoint, first_after=60, once_as="audit_checkpoint")
 
     async def checkpoint(self) -> Path:
         """Sign the audit chain's head and write the checkpoint to the export directory."""
@@ -105,12 +106,22 @@ class BackgroundJobs:
     async def relay(self) -> RelayReport:
         return await drain(self.uow, self.container.platform, worker=self.worker, options=self.relay_options())
 
-    def _every(self, seconds: float, job: Callable[[], Awaitable[object]], *, first_after: float = 0) -> None:
+    async def claim(self, name: str, every_seconds: float) -> bool:
+        """Whether this process runs the job's current occurrence (one process of several does)."""
+        return await self.container.occurrences.claim(name, every_seconds=every_seconds,
+                                                      now=self.container.clock.now(), worker=self.worker)
+
+    def _every(self, seconds: float, job: Callable[[], Awaitable[object]], *, first_after: float = 0,
+               once_as: str | None = None) -> None:
+        """Run ``job`` every ``seconds``; with ``once_as``, once per occurrence whatever the number of processes
+        (the outbox relay needs no such guard: its claims already hand each message to one process)."""
+
         async def loop() -> None:
             await asyncio.sleep(first_after)
             while True:
                 try:
-                    await job()
+                    if once_as is None or await self.claim(once_as, seconds):
+                        await job()
                 except Exception:  # a failed round is logged; the next round tries again
                     log.exception("jobs.round_failed")
                 await asyncio.sleep(seconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from app.adapters.db.engine import Database
 from app.adapters.db.repositories.audit import Actor
 from app.adapters.db.uow import SqlUnitOfWork
 from app.deps import Container
@@ -13,6 +14,7 @@ from app.domain.outbox.service import enqueue, task_message
 from app.domain.provincial.model import SYNC_ORDER
 from app.domain.sync.model import SyncMode, SyncStatus, SyncTrigger
 from app.domain.sync.service import get_run, request_run
+from app.settings import Settings
 from tests.api.test_outbox import task
 
 
@@ -69,3 +71,18 @@ async def test_the_relay_schedule_delivers_without_being_asked(container: Contai
     assert row.status is MessageStatus.DELIVERED
     assert row.response is not None
     assert row.response["platform_task_id"].startswith("P-")
+
+
+async def test_two_processes_run_a_scheduled_job_once_per_occurrence(
+    container: Container, settings: Settings, database: Database
+) -> None:
+    other = Container.build(settings, db=database)  # a second service process on the same database
+    other.clock = container.clock
+    try:
+        claims = await asyncio.gather(*(jobs.claim("audit_checkpoint", 86_400)
+                                        for jobs in (container.jobs, other.jobs) for _ in range(5)))
+        assert claims.count(True) == 1  # ten attempts at one occurrence, one winner
+        assert not await other.jobs.claim("audit_checkpoint", 86_400)
+        assert await other.jobs.claim("sync", 86_400)  # another job has its own occurrences
+    finally:
+        await other.close()

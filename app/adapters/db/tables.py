@@ -870,3 +870,14 @@ class RateLimitRow(SQLModel, table=True):
     key: str = Field(sa_column=sa.Column(sa.String(160), primary_key=True))
     window_start: datetime = _ts()
     count: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+
+
+class JobOccurrenceRow(SQLModel, table=True):
+    """One row per scheduled job and time slot: with several service processes, the one that inserts it runs it."""
+
+    __tablename__ = "job_occurrence"
+
+    job: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    slot: int = Field(sa_column=sa.Column(sa.BigInteger(), primary_key=True))
+    worker: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    started_at: datetime = _ts()
