@@ -164,7 +164,8 @@ def schedule_rules(container: Container) -> ScheduleRules:
     return ScheduleRules(container.calendar, container.clock.today(), settings.daily_capacity, settings.lead_days)
 
 #: What an account that still has to set up its second factor may call.
-SECOND_FACTOR_SETUP_PATHS = frozenset({"/api/v1/auth/me", "/api/v1/auth/totp/setup", "/api/v1/auth/totp/confirm"})
+SECOND_FACTOR_SETUP_PATHS = frozenset({"/api/v1/auth/me", "/api/v1/auth/totp/setup", "/api/v1/auth/totp/confirm",
+                                       "/api/v1/auth/logout"})
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False,
                               description="用户名密码登录获得的访问令牌（JWT）")
@@ -188,7 +189,7 @@ async def current_principal(
     elif token and token.startswith(f"{auth.API_KEY_PREFIX}_"):
         principal = await auth.principal_from_api_key(reader, token, container.clock.now())
     elif token:
-        principal = await auth.principal_from_token(reader, container.tokens, token)
+        principal = await token_principal(container, token, anonymous)
     else:
         raise AuthenticationFailed()
     if (container.settings.second_factor_required and principal.role in SECOND_FACTOR_ROLES
@@ -198,6 +199,14 @@ async def current_principal(
                                code="auth.second_factor_required")
     request.state.principal = principal  # refused changes are audited under this name
     return principal
+
+
+async def token_principal(container: Container, token: str, actor: Actor) -> Principal:
+    """The user of a bearer token or dashboard cookie whose session is open (idle limit, logout, revocation)."""
+    idle = container.settings.auth.idle_minutes
+    return await auth.principal_from_token(
+        container.uow(actor, readonly=True), container.tokens, token,
+        idle=timedelta(minutes=idle) if idle else None, toucher=container.uow(actor))
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -31,6 +31,9 @@ class AuthSettings(BaseModel):
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_issuer: str = "qhd-emergency-inspection"
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    #: A signed-in session ends after this many minutes without a request, even if its token is still valid
+    #: (0: no idle limit, refused in production).
+    idle_minutes: int = Field(default=30, ge=0, le=24 * 60)
     #: argon2id cost (RFC 9106 second recommended option by default).
     argon2_time_cost: int = Field(default=3, ge=1, le=20)
     argon2_memory_kib: int = Field(default=65536, ge=1024)
@@ -150,6 +153,9 @@ class Settings(BaseSettings):
                     "生产环境必须配置 AUTH__JWT_SECRET（至少 32 个字符，不得使用默认值） / "
                     "production requires AUTH__JWT_SECRET of at least 32 characters, not the default"
                 )
+            if self.auth.idle_minutes < 2:
+                raise ValueError("生产环境必须设置会话空闲超时 AUTH__IDLE_MINUTES（至少 2 分钟） / "
+                                 "production requires an idle limit AUTH__IDLE_MINUTES of at least 2 minutes")
             platform = self.provincial
             if platform.base_url is None or platform.client_secret.get_secret_value() == SIMULATOR_CLIENT_SECRET:
                 raise ValueError(

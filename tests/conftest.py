@@ -23,6 +23,7 @@ from app.domain.auth.model import Role, User
 from app.domain.directories.seeding import ensure_reference_data
 from app.main import create_app
 from app.settings import Environment, Settings
+from tests.support import session_token
 
 PASSWORD = "Test-Passw0rd!"
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -87,7 +88,8 @@ REFERENCE_TABLES = (DepartmentRow.__table__, CheckItemRow.__table__)
 def base_settings(database_url: str, database: Database, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # Real argon2id with the smallest cost: the flows are under test here, not the work factor.
     return Settings(environment=Environment.TEST, database={"url": database_url, "schema_name": database.schema},
-                    auth={"argon2_time_cost": 1, "argon2_memory_kib": 1024},
+                    # No idle limit by default: tests move their clocks by days (tests/api/test_sessions.py sets one).
+                    auth={"argon2_time_cost": 1, "argon2_memory_kib": 1024, "idle_minutes": 0},
                     # No background schedules in tests (they run sync and relay explicitly); quick retries.
                     provincial={"sync_interval_seconds": 0, "reconcile_interval_hours": 0, "relay_interval_seconds": 0,
                                 "retry_base_seconds": 0.001, "retry_cap_seconds": 0.01, "timeout_seconds": 2,
@@ -163,7 +165,7 @@ def make_user(container: Container) -> Callable[..., Awaitable[dict[str, str]]]:
         async with container.uow(Actor("fixture", "system", None)) as uow:
             user = await uow.users.add(User(None, name, name, role, department, _HASH["hash"], person_id=person_id))
             await uow.commit()
-        token = container.tokens.issue({"sub": str(user.id), "role": role.value, "dept": department}, minutes=10)
+        token = await session_token(container, user)
         return {"Authorization": f"Bearer {token}"}
 
     return make

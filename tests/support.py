@@ -44,3 +44,19 @@ class FixedClock:
 
     def today(self) -> date:
         return self.moment.astimezone(timezone(timedelta(hours=8))).date()
+
+
+async def session_token(container: Any, user: Any, minutes: int = 10) -> str:
+    """A bearer token of ``user`` with an open login session, as a login would give (without the password)."""
+    import secrets
+
+    from app.adapters.db.repositories.audit import Actor
+    from app.domain.auth.model import LoginSession
+
+    async with container.uow(Actor("fixture", "system", None)) as uow:
+        sid = secrets.token_hex(16)
+        await uow.sessions.add(LoginSession(sid, user.id, uow.now, uow.now, uow.now + timedelta(minutes=minutes)))
+        await uow.commit()
+    token: str = container.tokens.issue({"sub": str(user.id), "role": user.role.value, "dept": user.department_code,
+                                         "sid": sid}, minutes=minutes)
+    return token

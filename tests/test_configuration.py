@@ -19,6 +19,13 @@ def test_production_refuses_the_default_secrets() -> None:
         Settings(environment=Environment.PRODUCTION, auth={"jwt_secret": REAL_SECRET})
 
 
+def test_production_refuses_sessions_without_an_idle_limit() -> None:
+    with pytest.raises(ValidationError, match="AUTH__IDLE_MINUTES"):
+        Settings(environment=Environment.PRODUCTION, auth={"jwt_secret": REAL_SECRET, "idle_minutes": 0},
+                 provincial={"base_url": "https://platform.example", "client_secret": "not-the-simulator-1"})
+    assert Settings().auth.idle_minutes == 30
+
+
 async def test_docs_and_the_contract_can_be_switched_off_and_cors_stays_closed() -> None:
     settings = Settings(environment=Environment.PRODUCTION, docs_enabled=False, auth={"jwt_secret": REAL_SECRET},
                         provincial={"base_url": "https://platform.example", "client_secret": "not-the-simulator-1"})

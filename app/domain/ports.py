@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from app.domain.audit.model import AuditEvent, AuditRecord, Checkpoint
-from app.domain.auth.model import ApiKey, User
+from app.domain.auth.model import ApiKey, LoginSession, User
 from app.domain.directories.model import (
     CheckItem,
     Conflict,
@@ -212,6 +212,18 @@ class ApiKeyRepository(Protocol):
     async def add(self, key: ApiKey) -> ApiKey: ...
 
     async def update(self, key: ApiKey) -> None: ...
+
+
+class LoginSessionRepository(Protocol):
+    async def add(self, session: LoginSession) -> None: ...
+
+    async def get(self, session_id: str) -> LoginSession | None: ...
+
+    async def touch(self, session_id: str, at: datetime, *, every: timedelta) -> None: ...
+
+    async def revoke(self, session_id: str, at: datetime, reason: str) -> None: ...
+
+    async def active_of(self, user_id: int) -> list[LoginSession]: ...
 
 
 class AuditLog(Protocol):
@@ -533,6 +545,7 @@ class UnitOfWork(Protocol):
     inspectors: InspectorRepository
     users: UserRepository
     api_keys: ApiKeyRepository
+    sessions: LoginSessionRepository
     sync: SyncRepository
     outbox: OutboxRepository
     plans: PlanRepository

@@ -61,6 +61,12 @@ async def me(principal: PrincipalDep) -> MeOut:
                  person_id=principal.person_id, permissions=sorted(principal.permissions), auth_method=principal.method.value)
 
 
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, summary="退出登录（结束当前登录会话）",
+             responses=problem_responses(401))
+async def logout(principal: PrincipalDep, uow: Uow) -> None:
+    await auth.logout(uow.write(), principal)
+
+
 @router.get("/users", response_model=list[UserOut], summary="用户列表", responses=problem_responses(401, 403))
 async def list_users(principal: Admin, uow: Uow) -> list[UserOut]:
     return [user_out(u) for u in await auth.list_users(uow.read(), principal)]

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import Container, ContainerDep, PublicUow, UnitOfWorkFactory, actor_of, rate_limit
+from app.deps import Container, ContainerDep, PublicUow, UnitOfWorkFactory, actor_of, rate_limit, token_principal
 from app.domain.auth import service as auth
 from app.domain.auth.model import Permission, Principal
 from app.domain.errors import AuthenticationFailed, DomainError, TooManyRequests
@@ -53,7 +53,7 @@ async def _cookie_principal(request: Request, uow: UnitOfWorkFactory, container:
     if not token or token.startswith(f"{auth.API_KEY_PREFIX}_"):
         return None
     try:
-        principal = await auth.principal_from_token(uow.read(), container.tokens, token)
+        principal = await token_principal(container, token, uow.actor)
     except AuthenticationFailed:
         return None
     request.state.principal = principal
@@ -141,9 +141,12 @@ async def login(request: Request, container: ContainerDep, public: PublicUow) ->
 
 
 @router.post("/dashboard/logout", name="dashboard_logout")
-async def logout(request: Request) -> Response:
+async def logout(request: Request, container: ContainerDep, public: PublicUow) -> Response:
     if not _form_only(request):
         return _login_page(request, 415, "退出登录只接受表单提交")
+    principal = await _cookie_principal(request, public, container)
+    if principal is not None:  # the session ends: the cookie's token is refused even if replayed
+        await auth.logout(UnitOfWorkFactory(container, actor_of(principal, request)).write(), principal)
     response = _redirect(_path(request, "dashboard_login"))
     response.delete_cookie(COOKIE, path=COOKIE_PATH, secure=_secure(request), httponly=True, samesite="strict")
     return response

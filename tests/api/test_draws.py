@@ -13,7 +13,7 @@ from app.deps import Container
 from app.domain.draws.model import DrawStatus
 from tests.api.test_plans import load_2026
 from tests.api.test_sync import run_sync
-from tests.support import FixedClock, MakeUser, assert_problem
+from tests.support import FixedClock, MakeUser, assert_problem, session_token
 
 TASK = "/api/v1/plans/2026001/tasks/001号/draws"
 CEREMONY = {"seed": "31415926535897932384626", "kind": "public-ceremony", "witnesses": ["纪检监察室 王某", "企业代表 李某"]}
@@ -149,7 +149,7 @@ async def _other_supervisor(client: httpx.AsyncClient, container: Container) -> 
     async with container.uow(Actor("fixture", "system", None)) as uow:
         user = await uow.users.add(User(None, "zjk.deputy", "zjk.deputy", Role.SUPERVISOR, "ZJK", "x"))
         await uow.commit()
-    token = container.tokens.issue({"sub": str(user.id), "role": "supervisor", "dept": "ZJK"}, minutes=10)
+    token = await session_token(container, user)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -201,6 +201,20 @@ class ApiKeyRow(SQLModel, table=True):
     revoked_at: datetime | None = _ts(nullable=True)
 
 
+class LoginSessionRow(SQLModel, table=True):
+    """A signed-in session (bearer token or dashboard cookie): shared by every service process."""
+
+    __tablename__ = "login_session"
+
+    id: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    user_id: int = Field(sa_column=sa.Column(BigId, sa.ForeignKey("app_user.id"), nullable=False, index=True))
+    created_at: datetime = _ts()
+    last_seen_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(nullable=True)
+    revoke_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
+
+
 class AuditRecordRow(SQLModel, table=True):
     """Append-only; on PostgreSQL a trigger refuses UPDATE and DELETE."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.engine import Database
 from app.adapters.db.repositories.audit import Actor, SqlAuditCheckpoints, SqlAuditLog
-from app.adapters.db.repositories.auth import SqlApiKeyRepository, SqlUserRepository
+from app.adapters.db.repositories.auth import SqlApiKeyRepository, SqlLoginSessionRepository, SqlUserRepository
 from app.adapters.db.repositories.directories import (
     SqlCheckItemRepository,
     SqlDepartmentRepository,
@@ -53,6 +53,7 @@ class SqlUnitOfWork:
         self.inspectors = SqlInspectorRepository(s, now)
         self.users = SqlUserRepository(s, now)
         self.api_keys = SqlApiKeyRepository(s, now)
+        self.sessions = SqlLoginSessionRepository(s, now)
         self.sync = SqlSyncRepository(s, now)
         self.outbox = SqlOutboxRepository(s, now, self.db.dialect)
         self.plans = SqlPlanRepository(s, now)

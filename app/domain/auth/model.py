@@ -4,7 +4,7 @@ the permissions listed here, an API key at most the scopes it was given."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.errors import PermissionDenied
@@ -105,6 +105,8 @@ class Principal:
     person_id: str | None = None
     #: The login passed the second factor (or the role needs none).
     second_factor: bool = True
+    #: The signed-in session behind a bearer token or dashboard cookie (None for API keys and the system).
+    session_id: str | None = None
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -180,12 +182,30 @@ class ApiKey:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
+@dataclass(slots=True)
+class LoginSession:
+    """One sign-in: the token carries its id (``sid``). It ends at logout or revocation, when the token expires,
+    or after the idle limit without a request (``last_seen_at`` is refreshed at most once a minute)."""
+
+    id: str
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    #: logout, revoked (by the security administrator), disabled …
+    revoke_reason: str | None = None
+
+    def idle_since(self, now: datetime, idle: timedelta) -> bool:
+        return now - self.last_seen_at > idle
+
+
 #: Roles whose accounts sign in with a second factor (TOTP) where it is required.
 SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})
 
 
 def user_principal(user: User, *, scopes: frozenset[Permission] | None = None, api_key_id: int | None = None,
-                   second_factor: bool = True) -> Principal:
+                   second_factor: bool = True, session_id: str | None = None) -> Principal:
     """A user's principal; through an API key, only the scopes the key grants within the role."""
     allowed = ROLE_PERMISSIONS[user.role]
     return Principal(
@@ -198,4 +218,5 @@ def user_principal(user: User, *, scopes: frozenset[Permission] | None = None, a
         api_key_id=api_key_id,
         person_id=user.person_id,
         second_factor=second_factor,
+        session_id=session_id,
     )

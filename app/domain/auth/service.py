@@ -15,6 +15,7 @@ from app.domain.auth.model import (
     ROLE_PERMISSIONS,
     SECOND_FACTOR_ROLES,
     ApiKey,
+    LoginSession,
     Permission,
     Principal,
     Role,
@@ -120,11 +121,15 @@ async def login(
         user.failed_logins, user.locked_until = 0, None
         user.last_login_at = uow.now
         await uow.users.update(user)
-        uow.audit.record(AuditEvent("auth.login", "user", str(user.id), None, {"username": user.username},
+        assert user.id is not None
+        session = LoginSession(secrets.token_hex(16), user.id, uow.now, uow.now, uow.now + timedelta(minutes=minutes))
+        await uow.sessions.add(session)
+        uow.audit.record(AuditEvent("auth.login", "user", str(user.id), None,
+                                    {"username": user.username, "session": session.id},
                                     actor=user.username, actor_role=user.role.value))
         await uow.commit()
     token = codec.issue({"sub": str(user.id), "role": user.role.value, "dept": user.department_code,
-                         "mfa": passed}, minutes=minutes)
+                         "mfa": passed, "sid": session.id}, minutes=minutes)
     return IssuedToken(token, minutes * 60, user)
 
 
@@ -157,17 +162,54 @@ class _DummyHash:
 _DUMMY_HASH = _DummyHash()
 
 
-async def principal_from_token(uow: UnitOfWork, codec: TokenCodec, token: str) -> Principal:
+#: ``last_seen_at`` of a session is written at most this often (the idle limit is exact to this much).
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+async def principal_from_token(uow: UnitOfWork, codec: TokenCodec, token: str, *, idle: timedelta | None,
+                               toucher: UnitOfWork | None = None) -> Principal:
+    """The user of a bearer token (or dashboard cookie) whose session is still open: not logged out or revoked
+    and used within ``idle`` (None: no idle limit). A request refreshes the session's last use at most once a minute, through
+    ``toucher`` (a write unit of work; without it the session is only checked)."""
     claims = codec.decode(token)
     try:
-        user_id = int(claims["sub"])
+        user_id, session_id = int(claims["sub"]), str(claims["sid"])
     except (KeyError, ValueError) as exc:
-        raise AuthenticationFailed("访问令牌无效", "invalid token subject", code="auth.token_invalid") from exc
+        raise AuthenticationFailed("访问令牌无效", "invalid token subject or session", code="auth.token_invalid") \
+            from exc
     async with uow:
         user = await uow.users.get(user_id)
+        session = await uow.sessions.get(session_id)
+        now = uow.now
     if user is None or not user.active:
         raise AuthenticationFailed("账号不存在或已停用", "account unknown or disabled", code="auth.account_disabled")
-    return user_principal(user, second_factor=bool(claims.get("mfa", user.role not in SECOND_FACTOR_ROLES)))
+    if session is None or session.user_id != user_id:
+        raise AuthenticationFailed("访问令牌无效", "unknown session", code="auth.token_invalid")
+    if session.revoked_at is not None:
+        raise AuthenticationFailed("登录会话已注销或被吊销，请重新登录", "the session was logged out or revoked",
+                                   code="auth.session_revoked")
+    if idle is not None and session.idle_since(now, idle):
+        minutes = int(idle.total_seconds() // 60)
+        raise AuthenticationFailed(f"超过 {minutes} 分钟未操作，登录会话已结束，请重新登录",
+                                   f"the session ended after {minutes} idle minutes; sign in again",
+                                   code="auth.session_idle")
+    if toucher is not None and now - session.last_seen_at >= TOUCH_EVERY:
+        async with toucher:
+            await toucher.sessions.touch(session_id, toucher.now, every=TOUCH_EVERY)
+            await toucher.commit()
+    return user_principal(user, second_factor=bool(claims.get("mfa", user.role not in SECOND_FACTOR_ROLES)),
+                          session_id=session_id)
+
+
+async def logout(uow: UnitOfWork, principal: Principal) -> None:
+    """End the caller's session: its token (and dashboard cookie) is refused from now on."""
+    if principal.session_id is None:
+        return
+    async with uow:
+        await uow.sessions.revoke(principal.session_id, uow.now, "logout")
+        uow.audit.record(AuditEvent("auth.logout", "session", principal.session_id, None,
+                                    {"user_id": principal.user_id, "revoked_at": uow.now.isoformat()}))
+        await uow.commit()
 
 
 async def setup_second_factor(uow: UnitOfWork, principal: Principal, factor: SecondFactor) -> tuple[str, str]:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.adapters.db.tables import ApiKeyRow, UserRow
-from app.domain.auth.model import ApiKey, Permission, Role, User
+from app.adapters.db.tables import ApiKeyRow, LoginSessionRow, UserRow
+from app.domain.auth.model import ApiKey, LoginSession, Permission, Role, User
 
 U = UserRow.__table__
 K = ApiKeyRow.__table__
+S = LoginSessionRow.__table__
 
 
 class SqlUserRepository:
@@ -93,3 +94,37 @@ class SqlApiKeyRepository:
         await self.session.execute(
             sa.update(K).where(K.c.id == key.id).values(revoked_at=key.revoked_at)
         )
+
+
+class SqlLoginSessionRepository:
+    def __init__(self, session: AsyncSession, now: datetime) -> None:
+        self.session, self.now = session, now
+
+    @staticmethod
+    def to_domain(r: Any) -> LoginSession:
+        return LoginSession(r.id, r.user_id, r.created_at, r.last_seen_at, r.expires_at, r.revoked_at,
+                            r.revoke_reason)
+
+    async def add(self, s: LoginSession) -> None:
+        await self.session.execute(sa.insert(S).values(
+            id=s.id, user_id=s.user_id, created_at=s.created_at, last_seen_at=s.last_seen_at,
+            expires_at=s.expires_at, revoked_at=s.revoked_at, revoke_reason=s.revoke_reason))
+
+    async def get(self, session_id: str) -> LoginSession | None:
+        row = (await self.session.execute(sa.select(S).where(S.c.id == session_id))).first()
+        return self.to_domain(row) if row else None
+
+    async def touch(self, session_id: str, at: datetime, *, every: timedelta) -> None:
+        """Refresh ``last_seen_at`` unless it is more recent than ``every`` (one write a minute at most)."""
+        await self.session.execute(sa.update(S).where(
+            S.c.id == session_id, S.c.revoked_at.is_(None), S.c.last_seen_at < at - every).values(last_seen_at=at))
+
+    async def revoke(self, session_id: str, at: datetime, reason: str) -> None:
+        await self.session.execute(sa.update(S).where(S.c.id == session_id, S.c.revoked_at.is_(None))
+                                   .values(revoked_at=at, revoke_reason=reason))
+
+    async def active_of(self, user_id: int) -> list[LoginSession]:
+        """The user's sessions neither revoked nor expired (idle ones included: they are revoked with the rest)."""
+        rows = await self.session.execute(sa.select(S).where(
+            S.c.user_id == user_id, S.c.revoked_at.is_(None), S.c.expires_at > self.now).order_by(S.c.created_at))
+        return [self.to_domain(r) for r in rows]
