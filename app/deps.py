@@ -223,6 +223,18 @@ def require(permission: Permission) -> Callable[[Principal], Principal]:
     return guard
 
 
+def require_any(*permissions: Permission) -> Callable[[Principal], Principal]:
+    """Route guard: the caller must hold one of ``permissions``."""
+
+    def guard(principal: PrincipalDep) -> Principal:
+        if not any(principal.can(p) for p in permissions):
+            principal.require(permissions[0])
+        return principal
+
+    guard.__name__ = "require_any_" + "_".join(p.name.lower() for p in permissions)
+    return guard
+
+
 def actor_of(principal: Principal, request: Request) -> Actor:
     return Actor(principal.username, principal.role.value, _request_id(request))
 

@@ -1,30 +1,43 @@
-"""Login, the caller's identity, users and API keys (users and keys: admin only)."""
+"""Login, the caller's identity, users (系统管理员), API keys, lockouts, second factors, sessions and the security log
+(安全保密管理员)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, status
+from fastapi import APIRouter, Depends, Form, Query, status
 from pydantic import Field
 
 from app.deps import ContainerDep, PrincipalDep, PublicUow, Uow, rate_limit, require
 from app.domain.auth import service as auth
 from app.domain.auth.model import ApiKey, Permission, Principal, User
+from app.domain.paging import page_size
 from app.routers.errors import problem_responses
+from app.routers.schemas.audit import AuditRecordOut
 from app.routers.schemas.auth import (
     ApiKeyCreatedOut,
     ApiKeyIn,
     ApiKeyOut,
+    ApiKeyScopesIn,
     MeOut,
+    RevokedSessionsOut,
+    SessionOut,
     TokenOut,
     UserIn,
     UserOut,
     UserPatch,
 )
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import In, Out, PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["身份认证 auth"])
 Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
+UserReader = Annotated[Principal, Depends(require(Permission.USERS_READ))]
+Security = Annotated[Principal, Depends(require(Permission.SECURITY_MANAGE))]
+KeyManager = Annotated[Principal, Depends(require(Permission.API_KEYS_MANAGE))]
+SecurityLogReader = Annotated[Principal, Depends(require(Permission.SECURITY_LOG_READ))]
+
+#: The actions of the security log (安全审计日志): sign-ins, accounts, keys, sessions and every refused request.
+SECURITY_LOG_ACTIONS = ("auth.", "user.", "api_key.", "session.", "request.refused")
 
 
 def user_out(user: User) -> UserOut:
@@ -68,7 +81,7 @@ async def logout(principal: PrincipalDep, uow: Uow) -> None:
 
 
 @router.get("/users", response_model=list[UserOut], summary="用户列表", responses=problem_responses(401, 403))
-async def list_users(principal: Admin, uow: Uow) -> list[UserOut]:
+async def list_users(principal: UserReader, uow: Uow) -> list[UserOut]:
     return [user_out(u) for u in await auth.list_users(uow.read(), principal)]
 
 
@@ -91,13 +104,13 @@ async def update_user(user_id: int, body: UserPatch, principal: Admin, uow: Uow,
 
 
 @router.get("/api-keys", response_model=list[ApiKeyOut], summary="API 密钥列表", responses=problem_responses(401, 403))
-async def list_api_keys(principal: Admin, uow: Uow) -> list[ApiKeyOut]:
+async def list_api_keys(principal: KeyManager, uow: Uow) -> list[ApiKeyOut]:
     return [key_out(k) for k in await auth.list_api_keys(uow.read(), principal)]
 
 
 @router.post("/api-keys", response_model=ApiKeyCreatedOut, status_code=status.HTTP_201_CREATED,
              summary="签发 API 密钥（明文仅返回一次）", responses=problem_responses(401, 403, 422))
-async def create_api_key(body: ApiKeyIn, principal: Admin, uow: Uow) -> ApiKeyCreatedOut:
+async def create_api_key(body: ApiKeyIn, principal: KeyManager, uow: Uow) -> ApiKeyCreatedOut:
     key, plaintext = await auth.create_api_key(uow.write(), principal, name=body.name, user_id=body.user_id,
                                                scopes=frozenset(body.scopes), expires_at=body.expires_at)
     return ApiKeyCreatedOut(**key_out(key).model_dump(), key=plaintext)
@@ -105,8 +118,57 @@ async def create_api_key(body: ApiKeyIn, principal: Admin, uow: Uow) -> ApiKeyCr
 
 @router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, summary="吊销 API 密钥",
              responses=problem_responses(401, 403, 404))
-async def revoke_api_key(key_id: int, principal: Admin, uow: Uow) -> ApiKeyOut:
+async def revoke_api_key(key_id: int, principal: KeyManager, uow: Uow) -> ApiKeyOut:
     return key_out(await auth.revoke_api_key(uow.write(), principal, key_id))
+
+
+@router.patch("/api-keys/{key_id}", response_model=ApiKeyOut, summary="修改 API 密钥的权限范围（安全保密管理员）",
+              responses=problem_responses(401, 403, 404, 409, 422))
+async def update_api_key(key_id: int, body: ApiKeyScopesIn, principal: KeyManager, uow: Uow) -> ApiKeyOut:
+    return key_out(await auth.set_api_key_scopes(uow.write(), principal, key_id, frozenset(body.scopes)))
+
+
+@router.post("/users/{user_id}/unlock", response_model=UserOut, summary="解除登录失败锁定（安全保密管理员）",
+             responses=problem_responses(401, 403, 404))
+async def unlock_user(user_id: int, principal: Security, uow: Uow) -> UserOut:
+    return user_out(await auth.unlock_user(uow.write(), principal, user_id))
+
+
+@router.post("/users/{user_id}/totp/reset", response_model=UserOut,
+             summary="重置动态验证码（第二重认证），并结束该账号的全部登录会话（安全保密管理员）",
+             responses=problem_responses(401, 403, 404))
+async def reset_totp(user_id: int, principal: Security, uow: Uow) -> UserOut:
+    return user_out(await auth.reset_second_factor(uow.write(), principal, user_id))
+
+
+@router.get("/users/{user_id}/sessions", response_model=list[SessionOut], summary="账号当前的登录会话（安全保密管理员）",
+            responses=problem_responses(401, 403, 404))
+async def list_sessions(user_id: int, principal: Security, uow: Uow) -> list[SessionOut]:
+    return [SessionOut.model_validate(s) for s in await auth.list_sessions(uow.read(), principal, user_id)]
+
+
+@router.post("/users/{user_id}/sessions/revoke", response_model=RevokedSessionsOut,
+             summary="结束账号的全部登录会话（安全保密管理员）", responses=problem_responses(401, 403, 404))
+async def revoke_sessions(user_id: int, principal: Security, uow: Uow) -> RevokedSessionsOut:
+    return RevokedSessionsOut(revoked=await auth.revoke_sessions(uow.write(), principal, user_id))
+
+
+@router.get("/security/events", response_model=PageOut[AuditRecordOut],
+            summary="安全审计日志：登录、锁定、账号、密钥、会话与被拒绝的请求（安全保密管理员；新→旧，游标分页）",
+            responses=problem_responses(401, 403, 422))
+async def security_events(
+    _: SecurityLogReader,
+    container: ContainerDep,
+    actor: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+) -> PageOut[AuditRecordOut]:
+    limits = container.settings.limits
+    page = await container.queries.audit_records(
+        object_type=None, object_id=None, actor=actor, action=None, action_prefixes=SECURITY_LOG_ACTIONS,
+        limit=page_size(limit, default=limits.default_page_size, maximum=limits.max_page_size), cursor=cursor)
+    return PageOut[AuditRecordOut](items=[AuditRecordOut.model_validate(r) for r in page.items],
+                                   next_cursor=page.next_cursor)
 
 
 class TotpSetupOut(Out):

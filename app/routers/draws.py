@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
-from app.deps import ContainerDep, Uow, require, schedule_rules
+from app.deps import ContainerDep, Uow, require, require_any, schedule_rules
 from app.domain.auth.model import Permission, Principal
 from app.domain.draws import amendments, engine
 from app.domain.draws import service as draws
@@ -27,6 +27,8 @@ router = APIRouter(prefix="/api/v1", tags=["双随机抽取 draws"])
 Runner = Annotated[Principal, Depends(require(Permission.DRAWS_RUN))]
 Approver = Annotated[Principal, Depends(require(Permission.PLANS_APPROVE))]
 Reader = Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
+#: Draw records: the directory readers, and 审计/纪检.
+DrawReader = Annotated[Principal, Depends(require_any(Permission.DIRECTORY_READ, Permission.DRAWS_READ))]
 DrawId = Annotated[str, Path(min_length=3, max_length=96, description="抽取编号，如 2026001-001号-D1")]
 
 
@@ -43,7 +45,7 @@ async def prepare(plan_no: Annotated[str, Path(max_length=32)], task_no: Annotat
 
 @router.get("/draws/{draw_id}", response_model=DrawOut, summary="抽取记录（公开前仅任务参加单位可见抽中名单）",
             responses=problem_responses(401, 403, 404))
-async def get_draw(draw_id: DrawId, principal: Reader, uow: Uow) -> DrawOut:
+async def get_draw(draw_id: DrawId, principal: DrawReader, uow: Uow) -> DrawOut:
     seen = await draws.view(uow.read(), principal, draw_id)
     return DrawOut.of(seen.draw, seen.bundle, seen.teams, seen.frame_excluded, seen.roster_excluded)
 

@@ -106,11 +106,13 @@ async def test_login_user_and_key_administration_are_recorded(
 ) -> None:
     admin = await make_user("admin", "BGS")
     admin_name = (await client.get("/api/v1/auth/me", headers=admin)).json()["username"]
+    security = await make_user("security", "BGS")
+    security_name = (await client.get("/api/v1/auth/me", headers=security)).json()["username"]
     created = await client.post("/api/v1/users", headers=admin, json={
         "username": "platform", "display_name": "市应急指挥平台", "role": "integration", "department_code": "BGS",
         "password": "Qhd-Strong-2026!"})
     assert created.status_code == 201, created.text
-    key = await client.post("/api/v1/api-keys", headers=admin, json={
+    key = await client.post("/api/v1/api-keys", headers=security, json={
         "name": "市应急指挥平台对接", "user_id": created.json()["id"], "scopes": ["directory:read"]})
     assert key.status_code == 201, key.text
     login = await client.post("/api/v1/auth/token", data={"username": "platform", "password": "Qhd-Strong-2026!"})
@@ -121,7 +123,7 @@ async def test_login_user_and_key_administration_are_recorded(
     by_action = {r["action"]: r for r in records}
     assert by_action["user.create"]["actor"] == admin_name
     assert "password_hash" not in by_action["user.create"]["after"]
-    assert by_action["api_key.create"]["actor"] == admin_name
+    assert by_action["api_key.create"]["actor"] == security_name
     assert "secret_hash" not in by_action["api_key.create"]["after"]
     assert key.json()["key"] not in str(records)
     assert (by_action["auth.login"]["actor"], by_action["auth.login"]["actor_role"]) == ("platform", "integration")
@@ -191,9 +193,9 @@ async def test_verify_reports_an_intact_chain_and_counts_every_record(
     assert "审计链完整" in report["message"]
 
 
-@pytest.mark.parametrize("role", ["supervisor", "admin", "department", "integration"])
+@pytest.mark.parametrize("role", ["supervisor", "admin", "security", "department", "integration"])
 async def test_only_auditors_read_or_verify_the_trail(client: httpx.AsyncClient, make_user: MakeUser, role: str) -> None:
-    headers = await make_user(role, {"supervisor": "ZJK", "admin": "BGS"}.get(role, "ZF1"))
+    headers = await make_user(role, {"supervisor": "ZJK", "admin": "BGS", "security": "BGS"}.get(role, "ZF1"))
 
     for path in ("/api/v1/audit/records", "/api/v1/audit/verify"):
         body = assert_problem(await client.get(path, headers=headers), 403, "auth.forbidden")

@@ -220,11 +220,12 @@ ROUTES = (READ_DIRECTORY, READ_INSPECTORS, READ_ITEMS, WRITE_ENTERPRISE, WRITE_D
           MANAGE_USERS, MANAGE_KEYS)
 READS = {READ_DIRECTORY, READ_INSPECTORS, READ_ITEMS}
 AUDIT = {READ_AUDIT, VERIFY_AUDIT}
-USERS = {MANAGE_USERS, MANAGE_KEYS}
 
 ALLOWED: dict[str, set[tuple[str, str]]] = {
-    # 三权分立: the administrator manages accounts, never records or the audit trail.
-    "admin": READS | USERS,
+    # 三权分立: the administrator manages accounts, never records, keys or the audit trail; the security
+    # administrator API keys (and reads the accounts), the auditor the trail.
+    "admin": READS | {MANAGE_USERS},
+    "security": {MANAGE_USERS, MANAGE_KEYS},
     "supervisor": READS | {WRITE_ENTERPRISE, WRITE_DEPARTMENT},
     "department": READS | {WRITE_ENTERPRISE},
     "inspector": READS,
@@ -232,7 +233,7 @@ ALLOWED: dict[str, set[tuple[str, str]]] = {
     "auditor": AUDIT,
     "integration": READS | {WRITE_ENTERPRISE},
 }
-DEPARTMENT_OF = {"admin": "BGS", "supervisor": "ZJK", "department": "ZF1", "inspector": "ZF1", "partner": "SW",
+DEPARTMENT_OF = {"admin": "BGS", "security": "BGS", "supervisor": "ZJK", "department": "ZF1", "inspector": "ZF1", "partner": "SW",
                  "auditor": "ZJK", "integration": "BGS"}
 
 
@@ -392,9 +393,9 @@ async def create_integration_user(client: httpx.AsyncClient, admin: dict[str, st
     return user_id
 
 
-async def issue_key(client: httpx.AsyncClient, admin: dict[str, str], user_id: int, scopes: list[str],
+async def issue_key(client: httpx.AsyncClient, security: dict[str, str], user_id: int, scopes: list[str],
                     **extra: Any) -> httpx.Response:
-    return await client.post("/api/v1/api-keys", headers=admin,
+    return await client.post("/api/v1/api-keys", headers=security,
                              json={"name": "市应急指挥平台对接", "user_id": user_id, "scopes": scopes} | extra)
 
 
@@ -402,9 +403,10 @@ async def test_api_key_works_in_x_api_key_and_as_bearer_within_its_scopes(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
     owner = await create_integration_user(client, admin, "platform")
 
-    issued = await issue_key(client, admin, owner, ["directory:read"])
+    issued = await issue_key(client, security, owner, ["directory:read"])
 
     assert issued.status_code == 201, issued.text
     key = issued.json()
@@ -420,15 +422,16 @@ async def test_api_key_works_in_x_api_key_and_as_bearer_within_its_scopes(
         write = await client.post("/api/v1/enterprises", json=enterprise_body(), headers=headers)
         assert assert_problem(write, 403, "auth.forbidden")["permission"] == "enterprises:write"
     # The plaintext is shown once: listings carry only the prefix.
-    listed = (await client.get("/api/v1/api-keys", headers=admin)).json()
+    listed = (await client.get("/api/v1/api-keys", headers=security)).json()
     assert [k["prefix"] for k in listed] == [key["prefix"]]
     assert "key" not in listed[0]
 
 
 async def test_api_key_with_write_scope_writes_enterprises(client: httpx.AsyncClient, make_user: MakeUser) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
     owner = await create_integration_user(client, admin, "platform")
-    key = (await issue_key(client, admin, owner, ["directory:read", "enterprises:write"])).json()["key"]
+    key = (await issue_key(client, security, owner, ["directory:read", "enterprises:write"])).json()["key"]
 
     response = await client.post("/api/v1/enterprises", json=enterprise_body(), headers={"X-API-Key": key})
 
@@ -437,33 +440,36 @@ async def test_api_key_with_write_scope_writes_enterprises(client: httpx.AsyncCl
 
 async def test_api_key_scopes_beyond_the_owners_role_are_422(client: httpx.AsyncClient, make_user: MakeUser) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
     owner = await create_integration_user(client, admin, "platform")
 
-    response = await issue_key(client, admin, owner, ["directory:read", "audit:read"])
+    response = await issue_key(client, security, owner, ["directory:read", "audit:read"])
 
     body = assert_problem(response, 422, "api_key.scope_beyond_role")
     assert "audit:read" in body["detail"]
-    assert (await client.get("/api/v1/api-keys", headers=admin)).json() == []
+    assert (await client.get("/api/v1/api-keys", headers=security)).json() == []
 
 
 async def test_api_key_for_an_unknown_user_or_unknown_scope_is_422(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
 
-    assert_problem(await issue_key(client, admin, 999999, ["directory:read"]), 422, "user.unknown")
+    assert_problem(await issue_key(client, security, 999999, ["directory:read"]), 422, "user.unknown")
     owner = await create_integration_user(client, admin, "platform")
-    unknown_scope = await issue_key(client, admin, owner, ["everything"])
+    unknown_scope = await issue_key(client, security, owner, ["everything"])
     assert_problem(unknown_scope, 422, "request.validation_failed")
 
 
 async def test_revoked_api_key_is_401(client: httpx.AsyncClient, make_user: MakeUser) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
     owner = await create_integration_user(client, admin, "platform")
-    key = (await issue_key(client, admin, owner, ["directory:read"])).json()
+    key = (await issue_key(client, security, owner, ["directory:read"])).json()
     assert (await client.get("/api/v1/enterprises", headers={"X-API-Key": key["key"]})).status_code == 200
 
-    revoked = await client.post(f"/api/v1/api-keys/{key['id']}/revoke", headers=admin)
+    revoked = await client.post(f"/api/v1/api-keys/{key['id']}/revoke", headers=security)
 
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["revoked_at"] is not None
@@ -475,8 +481,9 @@ async def test_revoked_api_key_is_401(client: httpx.AsyncClient, make_user: Make
 
 async def test_revoking_an_unknown_key_is_404(client: httpx.AsyncClient, make_user: MakeUser) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
 
-    assert_problem(await client.post("/api/v1/api-keys/999999/revoke", headers=admin), 404, "api_key.not_found")
+    assert_problem(await client.post("/api/v1/api-keys/999999/revoke", headers=security), 404, "api_key.not_found")
 
 
 class ShiftedClock(SystemClock):
@@ -489,9 +496,10 @@ class ShiftedClock(SystemClock):
 
 async def test_expired_api_key_is_401(client: httpx.AsyncClient, make_user: MakeUser, container: Container) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
     owner = await create_integration_user(client, admin, "platform")
     expires = datetime.now(UTC) + timedelta(hours=1)
-    key = (await issue_key(client, admin, owner, ["directory:read"], expires_at=expires.isoformat())).json()
+    key = (await issue_key(client, security, owner, ["directory:read"], expires_at=expires.isoformat())).json()
     assert (await client.get("/api/v1/enterprises", headers={"X-API-Key": key["key"]})).status_code == 200
 
     container.clock = ShiftedClock(timedelta(hours=2))  # two hours later
@@ -502,18 +510,20 @@ async def test_expired_api_key_is_401(client: httpx.AsyncClient, make_user: Make
 
 async def test_api_key_expiry_in_the_past_is_422(client: httpx.AsyncClient, make_user: MakeUser) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
     owner = await create_integration_user(client, admin, "platform")
 
     past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
-    response = await issue_key(client, admin, owner, ["directory:read"], expires_at=past)
+    response = await issue_key(client, security, owner, ["directory:read"], expires_at=past)
 
     assert_problem(response, 422, "api_key.expiry_past")
 
 
 async def test_api_key_of_a_disabled_owner_is_401(client: httpx.AsyncClient, make_user: MakeUser) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
     owner = await create_integration_user(client, admin, "platform")
-    key = (await issue_key(client, admin, owner, ["directory:read"])).json()["key"]
+    key = (await issue_key(client, security, owner, ["directory:read"])).json()["key"]
 
     await client.patch(f"/api/v1/users/{owner}", json={"active": False}, headers=admin)
 
@@ -522,8 +532,9 @@ async def test_api_key_of_a_disabled_owner_is_401(client: httpx.AsyncClient, mak
 
 async def test_api_key_with_a_wrong_secret_is_401(client: httpx.AsyncClient, make_user: MakeUser) -> None:
     admin = await make_user("admin", "BGS")
+    security = await make_user("security", "BGS")
     owner = await create_integration_user(client, admin, "platform")
-    key = (await issue_key(client, admin, owner, ["directory:read"])).json()
+    key = (await issue_key(client, security, owner, ["directory:read"])).json()
     forged = f"qhd_{key['prefix']}_{uuid.uuid4().hex}"
 
     assert_problem(await client.get("/api/v1/enterprises", headers={"X-API-Key": forged}), 401,

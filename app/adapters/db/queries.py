@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -152,8 +153,12 @@ class Queries:
             return [SqlCheckItemRepository.to_domain(r) for r in await s.execute(query)]
 
     async def audit_records(self, *, object_type: str | None, object_id: str | None, actor: str | None,
-                            action: str | None, limit: int, cursor: str | None) -> Page[AuditRecord]:
+                            action: str | None, limit: int, cursor: str | None,
+                            action_prefixes: Sequence[str] = ()) -> Page[AuditRecord]:
+        """``action_prefixes``: only actions that start with one of them (the security log)."""
         where: list[Any] = []
+        if action_prefixes:
+            where.append(sa.or_(*(A.c.action.startswith(p, autoescape=True) for p in action_prefixes)))
         for column, value in ((A.c.object_type, object_type), (A.c.object_id, object_id), (A.c.actor, actor),
                               (A.c.action, action)):
             if value:

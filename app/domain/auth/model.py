@@ -13,6 +13,7 @@ from app.domain.labels import LabelledEnum
 
 class Role(LabelledEnum):
     ADMIN = "admin"
+    SECURITY = "security"
     SUPERVISOR = "supervisor"
     DEPARTMENT = "department"
     INSPECTOR = "inspector"
@@ -21,6 +22,7 @@ class Role(LabelledEnum):
     INTEGRATION = "integration"
     __labels__ = {
         "admin": "系统管理员",
+        "security": "安全保密管理员",
         "supervisor": "执法监督科",
         "department": "业务科室/执法大队",
         "inspector": "执法人员",
@@ -37,8 +39,20 @@ class Permission(StrEnum):
     ENTERPRISES_WRITE = "enterprises:write"
     INSPECTORS_WRITE = "inspectors:write"
     PERSONAL_DATA_READ = "personal_data:read"
+    #: Accounts: creating them, roles, units, disabling, passwords (系统管理员).
     USERS_MANAGE = "users:manage"
+    #: Reading the list of accounts (系统管理员, 安全保密管理员).
+    USERS_READ = "users:read"
+    #: Security policy on accounts: unlocking, resetting the second factor, ending sessions (安全保密管理员).
+    SECURITY_MANAGE = "security:manage"
+    #: API keys: issuing them with their scopes, narrowing scopes, revoking (安全保密管理员).
+    API_KEYS_MANAGE = "api_keys:manage"
+    #: The security log: logins, lockouts, accounts, keys and sessions (安全保密管理员).
+    SECURITY_LOG_READ = "security_log:read"
+    #: The whole audit trail (审计/纪检).
     AUDIT_READ = "audit:read"
+    #: Draw records (审计/纪检 read them; the units that run draws and the directory readers too).
+    DRAWS_READ = "draws:read"
     #: Sync runs, quarantine, outbox and dead letters of the provincial platform.
     #: Drafting plans and requesting adjustments; approving and publishing them (执法监督科).
     PLANS_WRITE = "plans:write"
@@ -60,8 +74,11 @@ class Permission(StrEnum):
 
 _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    # 三权分立: the administrator manages accounts and keys but cannot alter records or read the trail.
-    Role.ADMIN: frozenset({_P.USERS_MANAGE, _P.DIRECTORY_READ, _P.PROVINCIAL_READ, _P.KEYS_MANAGE}),
+    # 三权分立 (三员): the administrator manages accounts, roles, signing keys and the system; the security
+    # administrator the security policy (lockouts, second factors, sessions, API keys) and reads the security log;
+    # the auditor reads the audit trail and the draw records. None of them can do another's work or alter records.
+    Role.ADMIN: frozenset({_P.USERS_MANAGE, _P.USERS_READ, _P.DIRECTORY_READ, _P.PROVINCIAL_READ, _P.KEYS_MANAGE}),
+    Role.SECURITY: frozenset({_P.USERS_READ, _P.SECURITY_MANAGE, _P.API_KEYS_MANAGE, _P.SECURITY_LOG_READ}),
     Role.SUPERVISOR: frozenset(
         {_P.DIRECTORY_READ, _P.DEPARTMENTS_WRITE, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE,
          _P.PERSONAL_DATA_READ, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE, _P.PLANS_WRITE, _P.PLANS_APPROVE,
@@ -74,11 +91,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.INSPECTOR: frozenset({_P.DIRECTORY_READ, _P.RESULTS_ENTER}),
     Role.PARTNER: frozenset({_P.DIRECTORY_READ}),
-    Role.AUDITOR: frozenset({_P.AUDIT_READ}),
+    Role.AUDITOR: frozenset({_P.AUDIT_READ, _P.DRAWS_READ}),
     Role.INTEGRATION: frozenset(
         {_P.DIRECTORY_READ, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE}
     ),
 }
+
+#: 三权分立: the three roles kept apart (系统管理员, 安全保密管理员, 审计员); no account holds two of them.
+SEPARATED_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 
 #: Roles that act on every unit's records; others act on their own department's only.
 BUREAU_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.INTEGRATION})
@@ -201,7 +221,7 @@ class LoginSession:
 
 
 #: Roles whose accounts sign in with a second factor (TOTP) where it is required.
-SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.SUPERVISOR, Role.AUDITOR})
 
 
 def user_principal(user: User, *, scopes: frozenset[Permission] | None = None, api_key_id: int | None = None,

@@ -14,7 +14,9 @@ from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import (
     ROLE_PERMISSIONS,
     SECOND_FACTOR_ROLES,
+    SEPARATED_ROLES,
     ApiKey,
+    AuthMethod,
     LoginSession,
     Permission,
     Principal,
@@ -309,11 +311,32 @@ async def update_user(
         if principal.user_id == user_id and (not updated.active or updated.role is not current.role):
             raise Conflict("不能停用自己的账号或修改自己的角色", "cannot disable or re-role yourself",
                            code="user.self_change")
+        _check_separation(principal, current, updated, password_reset=password is not None)
         await uow.users.update(updated)
         after = user_snapshot(updated) | ({"password_changed": True} if password is not None else {})
         uow.audit.record(AuditEvent("user.update", "user", str(user_id), user_snapshot(current), after))
         await uow.commit()
     return updated
+
+
+def _check_separation(principal: Principal, current: User, updated: User, *, password_reset: bool) -> None:
+    """三权分立: an account of one of the three separated roles never takes another of them (it would hold both
+    their records and powers), and the administrator does not set the password of the security administrator's
+    or the auditor's account (it could then act as them)."""
+    if (current.role in SEPARATED_ROLES and updated.role in SEPARATED_ROLES and updated.role is not current.role):
+        raise PermissionDenied(
+            f"三权分立：{current.role.label}账号不得改为{updated.role.label}（同一账号不得兼任系统管理员、安全保密管理员、审计员中的两个角色）",
+            f"separation of duties: a '{current.role.value}' account cannot become '{updated.role.value}' "
+            "(no account holds two of admin, security and auditor)",
+            code="user.separation_of_duties",
+            details={"field": "role", "from": current.role.value, "to": updated.role.value})
+    if password_reset and current.role in SEPARATED_ROLES and current.role is not principal.role \
+            and principal.method is not AuthMethod.SYSTEM:
+        raise PermissionDenied(
+            f"三权分立：{principal.role.label}不得重置{current.role.label}账号的密码（请由运维人员通过命令行重置）",
+            f"separation of duties: '{principal.role.value}' cannot set the password of a '{current.role.value}' "
+            "account (reset it from the command line)",
+            code="user.separation_of_duties", details={"field": "password", "role": current.role.value})
 
 
 async def _require_inspector(uow: UnitOfWork, person_id: str, department_code: str, *,
@@ -334,7 +357,7 @@ async def _require_inspector(uow: UnitOfWork, person_id: str, department_code: s
 
 
 async def list_users(uow: UnitOfWork, principal: Principal) -> list[User]:
-    principal.require(Permission.USERS_MANAGE)
+    principal.require(Permission.USERS_READ)
     async with uow:
         return await uow.users.list()
 
@@ -349,18 +372,20 @@ async def create_api_key(
     uow: UnitOfWork, principal: Principal, *, name: str, user_id: int, scopes: frozenset[Permission],
     expires_at: datetime | None,
 ) -> tuple[ApiKey, str]:
-    """Returns the key and its plaintext, which is shown once and never stored."""
-    principal.require(Permission.USERS_MANAGE)
+    """Returns the key and its plaintext, which is shown once and never stored. Keys are for systems and scripts:
+    never for the accounts of the three separated roles (whoever holds the plaintext would act as them)."""
+    principal.require(Permission.API_KEYS_MANAGE)
     async with uow:
         owner = await uow.users.get(user_id)
         if owner is None:
             raise InvalidInput(f"用户 {user_id} 不存在", f"user {user_id} not found", code="user.unknown",
                                details={"field": "user_id"})
-        beyond = scopes - ROLE_PERMISSIONS[owner.role]
-        if beyond:
-            names = "、".join(sorted(s.value for s in beyond))
-            raise InvalidInput(f"密钥权限超出该用户角色的权限：{names}", f"scopes beyond the owner's role: {names}",
-                               code="api_key.scope_beyond_role", details={"field": "scopes"})
+        if owner.role in SEPARATED_ROLES:
+            raise PermissionDenied(
+                f"三权分立：不得为{owner.role.label}账号签发 API 密钥",
+                f"separation of duties: no API key for a '{owner.role.value}' account",
+                code="api_key.separated_role", details={"field": "user_id", "role": owner.role.value})
+        _check_scopes(owner, scopes)
         if expires_at is not None and expires_at <= uow.now:
             raise InvalidInput("过期时间必须晚于当前时间", "expiry must be in the future",
                                code="api_key.expiry_past", details={"field": "expires_at"})
@@ -372,14 +397,43 @@ async def create_api_key(
     return key, f"{API_KEY_PREFIX}_{prefix}_{secret}"
 
 
+def _check_scopes(owner: User, scopes: frozenset[Permission]) -> None:
+    beyond = scopes - ROLE_PERMISSIONS[owner.role]
+    if beyond:
+        names = "、".join(sorted(s.value for s in beyond))
+        raise InvalidInput(f"密钥权限超出该用户角色的权限：{names}", f"scopes beyond the owner's role: {names}",
+                           code="api_key.scope_beyond_role", details={"field": "scopes"})
+
+
 async def list_api_keys(uow: UnitOfWork, principal: Principal) -> list[ApiKey]:
-    principal.require(Permission.USERS_MANAGE)
+    principal.require(Permission.API_KEYS_MANAGE)
     async with uow:
         return await uow.api_keys.list()
 
 
+async def set_api_key_scopes(uow: UnitOfWork, principal: Principal, key_id: int,
+                             scopes: frozenset[Permission]) -> ApiKey:
+    """Change what a key may do (within its owner's role); a revoked key stays revoked."""
+    principal.require(Permission.API_KEYS_MANAGE)
+    async with uow:
+        key = await uow.api_keys.get(key_id)
+        if key is None:
+            raise NotFound(f"API 密钥 {key_id} 不存在", f"API key {key_id} not found", code="api_key.not_found")
+        if key.revoked_at is not None:
+            raise Conflict("API 密钥已吊销，不能修改权限", "the API key is revoked", code="api_key.revoked")
+        owner = await uow.users.get(key.user_id)
+        assert owner is not None
+        _check_scopes(owner, scopes)
+        before = _key_snapshot(key)
+        key.scopes = scopes
+        await uow.api_keys.update(key)
+        uow.audit.record(AuditEvent("api_key.scopes", "api_key", str(key_id), before, _key_snapshot(key)))
+        await uow.commit()
+    return key
+
+
 async def revoke_api_key(uow: UnitOfWork, principal: Principal, key_id: int) -> ApiKey:
-    principal.require(Permission.USERS_MANAGE)
+    principal.require(Permission.API_KEYS_MANAGE)
     async with uow:
         key = await uow.api_keys.get(key_id)
         if key is None:
@@ -401,3 +455,71 @@ async def bootstrap_admin(
     """First administrator, from the CLI; refuses when the username exists."""
     return await create_user(uow, system_principal("cli"), hasher, username=username, display_name=display_name,
                              role=Role.ADMIN, department_code=department_code, password=password)
+
+
+# --- security policy on accounts (安全保密管理员) ----------------------------------------------------------------
+
+
+async def _target(uow: UnitOfWork, principal: Principal, user_id: int) -> User:
+    principal.require(Permission.SECURITY_MANAGE)
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotFound(f"用户 {user_id} 不存在", f"user {user_id} not found", code="user.not_found")
+    if principal.user_id == user_id:
+        raise PermissionDenied("不能对自己的账号执行安全管理操作", "cannot apply security operations to yourself",
+                               code="user.self_change")
+    return user
+
+
+async def unlock_user(uow: UnitOfWork, principal: Principal, user_id: int) -> User:
+    """End a lockout after failed logins."""
+    async with uow:
+        user = await _target(uow, principal, user_id)
+        before = {"failed_logins": user.failed_logins,
+                  "locked_until": user.locked_until.isoformat() if user.locked_until else None}
+        user.failed_logins, user.locked_until = 0, None
+        await uow.users.update(user)
+        uow.audit.record(AuditEvent("user.unlock", "user", str(user_id), before,
+                                    {"failed_logins": 0, "locked_until": None}))
+        await uow.commit()
+    return user
+
+
+async def list_sessions(uow: UnitOfWork, principal: Principal, user_id: int) -> list[LoginSession]:
+    principal.require(Permission.SECURITY_MANAGE)
+    async with uow:
+        if await uow.users.get(user_id) is None:
+            raise NotFound(f"用户 {user_id} 不存在", f"user {user_id} not found", code="user.not_found")
+        return await uow.sessions.active_of(user_id)
+
+
+async def _revoke_all(uow: UnitOfWork, user_id: int, reason: str) -> list[str]:
+    ended = [s.id for s in await uow.sessions.active_of(user_id)]
+    for session_id in ended:
+        await uow.sessions.revoke(session_id, uow.now, reason)
+    return ended
+
+
+async def revoke_sessions(uow: UnitOfWork, principal: Principal, user_id: int) -> int:
+    """End every open session of an account (its tokens and dashboard cookies are refused from now on)."""
+    async with uow:
+        await _target(uow, principal, user_id)
+        ended = await _revoke_all(uow, user_id, "revoked")
+        uow.audit.record(AuditEvent("session.revoke", "user", str(user_id), {"open_sessions": ended},
+                                    {"open_sessions": []}))
+        await uow.commit()
+    return len(ended)
+
+
+async def reset_second_factor(uow: UnitOfWork, principal: Principal, user_id: int) -> User:
+    """The account sets its second factor up again (lost phone); its open sessions end."""
+    async with uow:
+        user = await _target(uow, principal, user_id)
+        before = {"totp_enabled": user.totp_enabled}
+        user.totp_secret, user.totp_enabled, user.totp_last_step = None, False, None
+        await uow.users.update(user)
+        ended = await _revoke_all(uow, user_id, "otp_reset")
+        uow.audit.record(AuditEvent("user.otp_reset", "user", str(user_id), before,
+                                    {"totp_enabled": False, "sessions_ended": len(ended)}))
+        await uow.commit()
+    return user

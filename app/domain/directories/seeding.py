@@ -19,6 +19,7 @@ from app.domain.provincial.model import DirectoryKind
 DEMO_PASSWORD = "Demo-2026-qhd!"  # noqa: S105 - published demo credential, refused in production
 DEMO_USERS: tuple[tuple[str, str, Role, str], ...] = (
     ("demo-admin", "演示-系统管理员", Role.ADMIN, "BGS"),
+    ("demo-security", "演示-安全保密管理员", Role.SECURITY, "BGS"),
     ("demo-supervisor", "演示-执法监督科", Role.SUPERVISOR, "ZJK"),
     ("demo-zf1", "演示-执法一大队", Role.DEPARTMENT, "ZF1"),
     ("demo-inspector", "演示-执法人员", Role.INSPECTOR, "ZF1"),

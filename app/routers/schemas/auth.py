@@ -77,3 +77,18 @@ class ApiKeyOut(Out):
 
 class ApiKeyCreatedOut(ApiKeyOut):
     key: str = Field(description="完整密钥，仅此一次显示，请妥善保存")
+
+
+class ApiKeyScopesIn(In):
+    scopes: list[Permission] = Field(min_length=1, max_length=20, description="新的权限范围（不超出所属用户角色的权限）")
+
+
+class SessionOut(Out):
+    id: str = Field(description="会话编号（访问令牌中的 sid）")
+    created_at: datetime
+    last_seen_at: datetime = Field(description="最近一次请求（每分钟至多更新一次）")
+    expires_at: datetime
+
+
+class RevokedSessionsOut(Out):
+    revoked: int = Field(description="结束的会话数")

@@ -92,7 +92,8 @@ class SqlApiKeyRepository:
 
     async def update(self, key: ApiKey) -> None:
         await self.session.execute(
-            sa.update(K).where(K.c.id == key.id).values(revoked_at=key.revoked_at)
+            sa.update(K).where(K.c.id == key.id).values(revoked_at=key.revoked_at,
+                                                         scopes=sorted(s.value for s in key.scopes))
         )
 
 
