@@ -480,7 +480,6 @@ async def test_revoked_api_key_is_401(client: httpx.AsyncClient, make_user: Make
 
 
 async def test_revoking_an_unknown_key_is_404(client: httpx.AsyncClient, make_user: MakeUser) -> None:
-    admin = await make_user("admin", "BGS")
     security = await make_user("security", "BGS")
 
     assert_problem(await client.post("/api/v1/api-keys/999999/revoke", headers=security), 404, "api_key.not_found")

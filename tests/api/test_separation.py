@@ -34,7 +34,7 @@ async def refusals(client: httpx.AsyncClient, auditor: dict[str, str]) -> list[d
 def test_the_three_separated_roles_share_no_permission() -> None:
     admin, security, auditor = (ROLE_PERMISSIONS[r] for r in (Role.ADMIN, Role.SECURITY, Role.AUDITOR))
 
-    assert SEPARATED_ROLES == {Role.ADMIN, Role.SECURITY, Role.AUDITOR}
+    assert {Role.ADMIN, Role.SECURITY, Role.AUDITOR} == SEPARATED_ROLES
     assert admin & auditor == set()
     assert security & auditor == set()
     assert admin & security == {Permission.USERS_READ}  # both read the list of accounts; only admin changes it
