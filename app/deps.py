@@ -28,7 +28,7 @@ from app.adapters.qr import qr_png, qr_svg
 from app.adapters.security import Argon2PasswordHasher, JwtTokenCodec
 from app.adapters.tables_io import SpreadsheetReader
 from app.domain.auth import service as auth
-from app.domain.auth.model import SECOND_FACTOR_ROLES, Permission, Principal
+from app.domain.auth.model import SECOND_FACTOR_ROLES, AuthMethod, Permission, Principal
 from app.domain.errors import AuthenticationFailed, PermissionDenied, TooManyRequests
 from app.domain.ports import ProvincialPlatform
 from app.domain.scheduling.service import ScheduleRules
@@ -233,6 +233,18 @@ def require_any(*permissions: Permission) -> Callable[[Principal], Principal]:
 
     guard.__name__ = "require_any_" + "_".join(p.name.lower() for p in permissions)
     return guard
+
+
+def password_login(principal: PrincipalDep) -> Principal:
+    """Route guard: a person signed in with a password (a bearer token), not an API key."""
+    if principal.method is not AuthMethod.PASSWORD:
+        raise PermissionDenied("只有以用户名密码登录的账号可以执行此操作（API 密钥不能）",
+                               "only an account signed in with its password may do this, not an API key",
+                               code="auth.password_login_required")
+    return principal
+
+
+PasswordLoginDep = Annotated[Principal, Depends(password_login)]
 
 
 def actor_of(principal: Principal, request: Request) -> Actor:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, status
 from pydantic import Field
 
-from app.deps import ContainerDep, PrincipalDep, PublicUow, Uow, rate_limit, require
+from app.deps import ContainerDep, PasswordLoginDep, PrincipalDep, PublicUow, Uow, rate_limit, require
 from app.domain.auth import service as auth
 from app.domain.auth.model import ApiKey, Permission, Principal, User
 from app.domain.paging import page_size
@@ -182,12 +182,12 @@ class TotpConfirmIn(In):
 
 @router.post("/auth/totp/setup", response_model=TotpSetupOut, summary="设置动态验证码（第二重认证，启用前须确认）",
              responses=problem_responses(401, 403, 409))
-async def totp_setup(principal: PrincipalDep, uow: Uow, container: ContainerDep) -> TotpSetupOut:
+async def totp_setup(principal: PasswordLoginDep, uow: Uow, container: ContainerDep) -> TotpSetupOut:
     secret, uri = await auth.setup_second_factor(uow.write(), principal, container.otp)
     return TotpSetupOut(secret=secret, uri=uri)
 
 
 @router.post("/auth/totp/confirm", status_code=status.HTTP_204_NO_CONTENT, summary="确认并启用动态验证码",
              responses=problem_responses(401, 409, 422))
-async def totp_confirm(body: TotpConfirmIn, principal: PrincipalDep, uow: Uow, container: ContainerDep) -> None:
+async def totp_confirm(body: TotpConfirmIn, principal: PasswordLoginDep, uow: Uow, container: ContainerDep) -> None:
     await auth.confirm_second_factor(uow.write(), principal, container.otp, body.code)

@@ -6,16 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import Field
 
-from app.deps import ContainerDep, PrincipalDep, PublicUow, Uow
+from app.deps import ContainerDep, PublicUow, Uow, require_any
+from app.domain.auth.model import Permission, Principal
 from app.domain.scheduling import feeds
 from app.domain.scheduling.calendar import check_range, days
 from app.routers.errors import problem_responses
 from app.routers.schemas.common import In, Out
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["工作日历 calendar"])
+#: Schedulers of a unit (schedule:read) and inspectors (results:enter, their own visits).
+ScheduleReader = Annotated[Principal, Depends(require_any(Permission.SCHEDULE_READ, Permission.RESULTS_ENTER))]
 
 
 class DayOut(Out):
@@ -68,7 +71,7 @@ class FeedCreatedOut(FeedOut):
 @router.post("/feeds", response_model=FeedCreatedOut, status_code=status.HTTP_201_CREATED,
              summary="创建日历订阅（iCalendar，手机日历可订阅；令牌仅返回一次）",
              responses=problem_responses(401, 403, 404, 422))
-async def create_feed(body: FeedIn, principal: PrincipalDep, uow: Uow, request: Request) -> FeedCreatedOut:
+async def create_feed(body: FeedIn, principal: ScheduleReader, uow: Uow, request: Request) -> FeedCreatedOut:
     feed, token = await feeds.create_feed(uow.write(), principal, body.owner_kind, body.owner_id)
     url = str(request.url_for("feed_calendar", token=f"{token}.ics"))
     return FeedCreatedOut(**FeedOut.model_validate(feed).model_dump(), url=url)
@@ -76,7 +79,7 @@ async def create_feed(body: FeedIn, principal: PrincipalDep, uow: Uow, request: 
 
 @router.get("/feeds", response_model=list[FeedOut], summary="日历订阅列表（不含令牌）",
             responses=problem_responses(401, 403, 404, 422))
-async def list_feeds(principal: PrincipalDep, uow: Uow,
+async def list_feeds(principal: ScheduleReader, uow: Uow,
                      owner_kind: Annotated[Literal["person", "unit"], Query()],
                      owner_id: Annotated[str, Query(min_length=2, max_length=32)]) -> list[FeedOut]:
     return [FeedOut.model_validate(f) for f in await feeds.list_feeds(uow.read(), principal, owner_kind, owner_id)]
@@ -84,7 +87,7 @@ async def list_feeds(principal: PrincipalDep, uow: Uow,
 
 @router.delete("/feeds/{feed_id}", response_model=FeedOut, summary="撤销日历订阅（原地址立即失效）",
                responses=problem_responses(401, 403, 404))
-async def revoke_feed(feed_id: Annotated[int, Path(ge=1)], principal: PrincipalDep, uow: Uow) -> FeedOut:
+async def revoke_feed(feed_id: Annotated[int, Path(ge=1)], principal: ScheduleReader, uow: Uow) -> FeedOut:
     return FeedOut.model_validate(await feeds.revoke_feed(uow.write(), principal, feed_id))
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import Field
 
-from app.deps import ContainerDep, PrincipalDep, Uow, require
+from app.deps import ContainerDep, Uow, require, require_any
 from app.domain.auth.model import Permission, Principal
 from app.domain.scheduling import deadlines as service
 from app.domain.scheduling.deadlines import Deadline, DeadlineKind, DeadlineState
@@ -18,6 +18,8 @@ from app.routers.errors import problem_responses
 from app.routers.schemas.common import In, Out
 
 router = APIRouter(prefix="/api/v1", tags=["期限 deadlines"])
+#: Schedulers of a unit (schedule:read) and inspectors (results:enter, their own visits).
+ScheduleReader = Annotated[Principal, Depends(require_any(Permission.SCHEDULE_READ, Permission.RESULTS_ENTER))]
 Reader = Annotated[Principal, Depends(require(Permission.SCHEDULE_READ))]
 Writer = Annotated[Principal, Depends(require(Permission.SCHEDULE_WRITE))]
 
@@ -46,7 +48,7 @@ class DeadlineOut(Out):
             summary="到期与逾期事项（结果公示 20 个工作日、月报表、季度总结），按单位和责任人",
             responses=problem_responses(401, 403, 422))
 async def list_deadlines(
-    principal: PrincipalDep, uow: Uow, container: ContainerDep,
+    principal: ScheduleReader, uow: Uow, container: ContainerDep,
     due_within: Annotated[int, Query(ge=0, le=366, description="列出今后多少天内到期的事项（逾期事项总会列出）")] = 7,
     department: Annotated[str | None, Query(max_length=16, description="单位")] = None,
     person_id: Annotated[str | None, Query(max_length=32, description="责任人")] = None,

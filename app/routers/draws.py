@@ -26,7 +26,8 @@ from app.settings import Environment
 router = APIRouter(prefix="/api/v1", tags=["双随机抽取 draws"])
 Runner = Annotated[Principal, Depends(require(Permission.DRAWS_RUN))]
 Approver = Annotated[Principal, Depends(require(Permission.PLANS_APPROVE))]
-Reader = Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
+#: Revealing: 执法监督科 before the window ends, the task's units after it.
+Revealer = Annotated[Principal, Depends(require_any(Permission.PLANS_APPROVE, Permission.DRAWS_RUN))]
 #: Draw records: the directory readers, and 审计/纪检.
 DrawReader = Annotated[Principal, Depends(require_any(Permission.DIRECTORY_READ, Permission.DRAWS_READ))]
 DrawId = Annotated[str, Path(min_length=3, max_length=96, description="抽取编号，如 2026001-001号-D1")]
@@ -69,7 +70,7 @@ async def execute(draw_id: DrawId, principal: Runner, uow: Uow) -> DrawOut:
 
 @router.post("/draws/{draw_id}/reveal", response_model=DrawOut, summary="公开盐值与完整抽取记录（检查时间结束后）",
              responses=problem_responses(401, 403, 404, 409))
-async def reveal(draw_id: DrawId, principal: Reader, uow: Uow, container: ContainerDep) -> DrawOut:
+async def reveal(draw_id: DrawId, principal: Revealer, uow: Uow, container: ContainerDep) -> DrawOut:
     draw = await draws.reveal(uow.write(), principal, draw_id, today=container.clock.today())
     return DrawOut.of(draw)
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile, status
 from pydantic import Field, model_validator
 
-from app.deps import ContainerDep, PrincipalDep, Uow, require
+from app.deps import ContainerDep, Uow, require, require_any
 from app.domain.auth.model import Permission, Principal
 from app.domain.followup import archive, service
 from app.domain.followup.model import (
@@ -29,6 +29,8 @@ from app.routers.schemas.common import In, Out
 from app.routers.uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["问题处置 follow-up"])
+#: Archive bundles are checked by the units that archive and by 审计/纪检.
+ArchiveChecker = Annotated[Principal, Depends(require_any(Permission.RESULTS_REVIEW, Permission.AUDIT_READ))]
 Officer = Annotated[Principal, Depends(require(Permission.RESULTS_REVIEW))]
 Supervisor = Annotated[Principal, Depends(require(Permission.PLANS_APPROVE))]
 Id = Annotated[int, Path(ge=1)]
@@ -358,7 +360,7 @@ async def download_archive(plan_no: PlanNo, task_no: TaskNo, principal: Officer,
 
 @router.post("/archives/verify", response_model=VerificationOut, summary="核验案卷包（逐一比对清单中的哈希值）",
              responses=problem_responses(401, 413, 422))
-async def verify_archive(principal: PrincipalDep, uow: Uow, container: ContainerDep,
+async def verify_archive(principal: ArchiveChecker, uow: Uow, container: ContainerDep,
                          file: Annotated[UploadFile, File(description="案卷包 zip")]) -> VerificationOut:
     content = await read_upload(file, container.settings.limits.max_upload_bytes)
     checked = await archive.verify(uow.read(), content)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Header, Path, Query, Response, UploadFile, status
 from pydantic import Field
 
-from app.deps import ContainerDep, PrincipalDep, Uow, qr_image, rate_limit, require
+from app.deps import ContainerDep, Uow, qr_image, rate_limit, require, require_any
 from app.domain.auth.model import Permission, Principal
 from app.domain.onsite import checkin, inspection
 from app.domain.onsite.model import (
@@ -27,6 +27,10 @@ from app.routers.errors import problem_responses
 from app.routers.schemas.common import In, Out, PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["现场检查 on site"])
+#: Who works on a visit (the team: results:enter) and who reads it (its units' schedulers, or its team).
+TeamMember = Annotated[Principal, Depends(require(Permission.RESULTS_ENTER))]
+VisitReader = Annotated[Principal, Depends(require_any(Permission.SCHEDULE_READ, Permission.RESULTS_ENTER))]
+CodeKeeper = Annotated[Principal, Depends(require(Permission.ENTERPRISES_WRITE))]
 
 
 def code_response(url: str, fmt: str, title: str, *, cache: str = "private, max-age=300") -> Response:
@@ -65,7 +69,7 @@ class SigningKeyOut(Out):
 
 @router.get("/enterprises/{uscc}/code", summary="企业码（张贴在企业门口，扫码入企）", response_model=CodeOut,
             responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}, **problem_responses(401, 403, 404)})
-async def enterprise_code(uscc: Uscc, principal: PrincipalDep, uow: Uow, container: ContainerDep,
+async def enterprise_code(uscc: Uscc, principal: CodeKeeper, uow: Uow, container: ContainerDep,
                           format: Format = "json") -> Response | CodeOut:
     text, generation = await checkin.enterprise_code(uow.write(), principal, container.keys, uscc)
     url = f"{container.settings.onsite.public_base_url.rstrip('/')}/q/{text}"
@@ -76,7 +80,7 @@ async def enterprise_code(uscc: Uscc, principal: PrincipalDep, uow: Uow, contain
 
 @router.post("/enterprises/{uscc}/code/rotate", response_model=GenerationOut, summary="更换企业码（此前打印的码全部作废）",
              responses=problem_responses(401, 403, 404, 422))
-async def rotate_enterprise_code(uscc: Uscc, body: RotateIn, principal: PrincipalDep, uow: Uow) -> GenerationOut:
+async def rotate_enterprise_code(uscc: Uscc, body: RotateIn, principal: CodeKeeper, uow: Uow) -> GenerationOut:
     generation = await checkin.rotate_enterprise_code(uow.write(), principal, uscc, body.reason)
     return GenerationOut(uscc=uscc, generation=generation)
 
@@ -90,7 +94,7 @@ async def rotate_key(principal: KeyAdmin, uow: Uow, container: ContainerDep) -> 
 
 @router.get("/visits/{visit_id}/code", summary="检查码（检查人员手机出示，企业扫码核验；短时有效）", response_model=CodeOut,
             responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}, **problem_responses(401, 403, 404, 409)})
-async def visit_code(visit_id: VisitId, principal: PrincipalDep, uow: Uow, container: ContainerDep,
+async def visit_code(visit_id: VisitId, principal: TeamMember, uow: Uow, container: ContainerDep,
                      response: Response, format: Format = "json") -> Response | CodeOut:
     text, expires = await checkin.visit_code(uow.write(), principal, container.keys, visit_id,
                                              lifetime_seconds=container.settings.onsite.visit_code_seconds)
@@ -146,7 +150,7 @@ class CheckInOut(Out):
              summary="扫码签到（核验签名码、检查组成员与执法证、时间窗、设备位置；幂等）",
              responses={200: {"description": "同一幂等键的重复请求：返回首次签到", "model": CheckInOut},
                         **problem_responses(401, 403, 404, 409, 422)})
-async def check_in(visit_id: VisitId, body: CheckInIn, principal: PrincipalDep,
+async def check_in(visit_id: VisitId, body: CheckInIn, principal: TeamMember,
                    _limited: Annotated[None, Depends(rate_limit("checkin"))], uow: Uow, container: ContainerDep,
                    response: Response,
                    idempotency_key: Annotated[str, Header(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
@@ -167,7 +171,7 @@ async def check_in(visit_id: VisitId, body: CheckInIn, principal: PrincipalDep,
 
 @router.post("/visits/{visit_id}/check-out", response_model=CheckInOut, summary="签退（现场检查结束）",
              responses=problem_responses(401, 403, 404, 409))
-async def check_out(visit_id: VisitId, principal: PrincipalDep, uow: Uow) -> CheckInOut:
+async def check_out(visit_id: VisitId, principal: TeamMember, uow: Uow) -> CheckInOut:
     return CheckInOut.of(await checkin.check_out(uow.write(), principal, visit_id))
 
 
@@ -232,7 +236,7 @@ class FindingOut(Out):
             summary="录入一项抽查事项的检查情况（符合 / 不符合 / 不适用，隐患及照片）",
             responses=problem_responses(401, 403, 404, 409, 422))
 async def record_finding(visit_id: VisitId, item_code: Annotated[str, Path(max_length=32)], body: FindingIn,
-                         principal: PrincipalDep, uow: Uow) -> FindingOut:
+                         principal: TeamMember, uow: Uow) -> FindingOut:
     finding = await inspection.record_finding(
         uow.write(), principal, visit_id, item_code, outcome=body.outcome, note=body.note,
         hazards=[inspection.HazardInput(h.level, h.description, h.location, h.legal_basis, tuple(h.photo_ids))
@@ -242,7 +246,7 @@ async def record_finding(visit_id: VisitId, item_code: Annotated[str, Path(max_l
 
 @router.get("/visits/{visit_id}/findings", response_model=list[FindingOut], summary="本次检查的检查情况",
             responses=problem_responses(401, 403, 404))
-async def list_findings(visit_id: VisitId, principal: PrincipalDep, uow: Uow) -> list[FindingOut]:
+async def list_findings(visit_id: VisitId, principal: VisitReader, uow: Uow) -> list[FindingOut]:
     _visit, found = await inspection.findings(uow.read(), principal, visit_id)
     return [FindingOut.of(f) for f in found]
 
@@ -250,7 +254,7 @@ async def list_findings(visit_id: VisitId, principal: PrincipalDep, uow: Uow) ->
 @router.post("/visits/{visit_id}/photos", response_model=PhotoOut, status_code=status.HTTP_201_CREATED,
              summary="上传证据照片（JPEG/PNG/WebP/HEIC，按内容核验类型与大小）",
              responses=problem_responses(401, 403, 404, 413, 422))
-async def upload_photo(visit_id: VisitId, principal: PrincipalDep, uow: Uow, container: ContainerDep,
+async def upload_photo(visit_id: VisitId, principal: TeamMember, uow: Uow, container: ContainerDep,
                        file: Annotated[UploadFile, File(description="照片")]) -> PhotoOut:
     limit = container.settings.onsite.max_photo_bytes
     content = await file.read(limit + 1)
@@ -261,7 +265,7 @@ async def upload_photo(visit_id: VisitId, principal: PrincipalDep, uow: Uow, con
 
 @router.get("/photos/{photo_id}", summary="查看证据照片（仅检查组和负责单位）",
             responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, **problem_responses(401, 403, 404)})
-async def photo(photo_id: Annotated[int, Path(ge=1)], principal: PrincipalDep, uow: Uow,
+async def photo(photo_id: Annotated[int, Path(ge=1)], principal: VisitReader, uow: Uow,
                 container: ContainerDep) -> Response:
     meta, content = await inspection.photo_bytes(uow.read(), principal, container.files, photo_id)
     return Response(content, media_type=meta.content_type,
@@ -322,7 +326,7 @@ class ReviewIn(In):
 
 @router.post("/visits/{visit_id}/results", response_model=ResultOut, status_code=status.HTTP_201_CREATED,
              summary="录入检查结果（检查组：谁检查、谁录入）", responses=problem_responses(401, 403, 404, 409, 422))
-async def enter_result(visit_id: VisitId, body: ResultIn, principal: PrincipalDep, uow: Uow) -> ResultOut:
+async def enter_result(visit_id: VisitId, body: ResultIn, principal: TeamMember, uow: Uow) -> ResultOut:
     result = await inspection.enter_result(uow.write(), principal, visit_id, body.draw_id, types=body.types,
                                            summary=body.summary)
     return ResultOut.of(result)
@@ -330,7 +334,7 @@ async def enter_result(visit_id: VisitId, body: ResultIn, principal: PrincipalDe
 
 @router.get("/visits/{visit_id}/results", response_model=list[ResultOut], summary="本次检查的检查结果",
             responses=problem_responses(401, 403, 404))
-async def visit_results(visit_id: VisitId, principal: PrincipalDep, uow: Uow) -> list[ResultOut]:
+async def visit_results(visit_id: VisitId, principal: VisitReader, uow: Uow) -> list[ResultOut]:
     return [ResultOut.of(r) for r in await inspection.visit_results(uow.read(), principal, visit_id)]
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field
 
-from app.deps import ContainerDep, PrincipalDep, Uow, require
+from app.deps import ContainerDep, Uow, require, require_any
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.reference import COUNTIES
 from app.domain.paging import decode_int_cursor, encode_cursor, page_size
@@ -19,6 +19,9 @@ from app.routers.errors import problem_responses
 from app.routers.schemas.common import In, Out, PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["排期 schedule"])
+#: A visit is read by its units' schedulers and its team; the phone's day by inspectors.
+VisitReader = Annotated[Principal, Depends(require_any(Permission.SCHEDULE_READ, Permission.RESULTS_ENTER))]
+TeamMember = Annotated[Principal, Depends(require(Permission.RESULTS_ENTER))]
 Reader = Annotated[Principal, Depends(require(Permission.SCHEDULE_READ))]
 Writer = Annotated[Principal, Depends(require(Permission.SCHEDULE_WRITE))]
 VisitId = Annotated[int, Path(ge=1, description="检查安排编号")]
@@ -165,7 +168,7 @@ async def list_visits(
 
 @router.get("/visits/{visit_id}", response_model=VisitDetailOut, summary="检查安排详情及变更记录",
             responses=problem_responses(401, 403, 404))
-async def get_visit(visit_id: VisitId, principal: PrincipalDep, uow: Uow) -> VisitDetailOut:
+async def get_visit(visit_id: VisitId, principal: VisitReader, uow: Uow) -> VisitDetailOut:
     visit, changes = await service.get_visit(uow.read(), principal, visit_id)
     return VisitDetailOut(**VisitOut.of(visit).model_dump(), changes=[ChangeOut.of(c) for c in changes])
 
@@ -223,7 +226,7 @@ class MyVisitOut(Out):
 
 @router.get("/me/visits", response_model=list[MyVisitOut], summary="我的检查（移动端）：当天的企业、地址、事项和检查组",
             responses=problem_responses(401, 403, 422))
-async def my_visits(principal: PrincipalDep, uow: Uow, container: ContainerDep, response: Response,
+async def my_visits(principal: TeamMember, uow: Uow, container: ContainerDep, response: Response,
                     day: Annotated[date | None, Query(alias="date", description="日期，默认今天")] = None
                     ) -> list[MyVisitOut]:
     response.headers["Cache-Control"] = "private, no-store"

@@ -214,12 +214,19 @@ async def logout(uow: UnitOfWork, principal: Principal) -> None:
         await uow.commit()
 
 
+def _password_account(principal: Principal) -> None:
+    """The second factor belongs to a person signing in with a password, never to an API key of the account."""
+    if principal.user_id is None or principal.method is not AuthMethod.PASSWORD:
+        raise PermissionDenied("只有以用户名密码登录的账号可以设置动态验证码（API 密钥不能）",
+                               "only an account signed in with its password sets up a second factor, not an API key",
+                               code="auth.otp_not_for_key")
+
+
 async def setup_second_factor(uow: UnitOfWork, principal: Principal, factor: SecondFactor) -> tuple[str, str]:
     """A new TOTP secret for the caller (not active until confirmed with a code): (secret, otpauth URI)."""
-    if principal.user_id is None:
-        raise PermissionDenied("只有用户账号可以设置动态验证码", "only user accounts", code="auth.otp_not_for_key")
+    _password_account(principal)
     async with uow:
-        user = await uow.users.get(principal.user_id)
+        user = await uow.users.get(principal.user_id or 0)
         if user is None:
             raise NotFound("用户不存在", "user not found", code="user.not_found")
         if user.totp_enabled:
@@ -233,6 +240,7 @@ async def setup_second_factor(uow: UnitOfWork, principal: Principal, factor: Sec
 
 async def confirm_second_factor(uow: UnitOfWork, principal: Principal, factor: SecondFactor, code: str) -> None:
     """Turn the second factor on with a first valid code."""
+    _password_account(principal)
     async with uow:
         user = await uow.users.get(principal.user_id or 0)
         if user is None or not user.totp_secret:
