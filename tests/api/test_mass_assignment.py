@@ -45,7 +45,8 @@ def body_models(app: FastAPI) -> dict[tuple[str, str], type[BaseModel]]:
                 continue
             if isinstance(annotation, type) and annotation.__name__.startswith("Body_"):
                 continue  # form fields and file uploads: named parameters, nothing else is read
-            assert isinstance(annotation, type) and issubclass(annotation, BaseModel), (method, route.path)
+            assert isinstance(annotation, type), (method, route.path)
+            assert issubclass(annotation, BaseModel), (method, route.path)
             found[(method, route.path)] = annotation
     return found
 
