@@ -14,7 +14,7 @@ from app.domain.audit.service import verify_chain
 from app.domain.auth.model import Permission, Principal
 from app.domain.paging import page_size
 from app.routers.errors import problem_responses
-from app.routers.schemas.audit import AuditRecordOut, ChainReportOut
+from app.routers.schemas.audit import AuditRecordOut, ChainReportOut, audit_record_out
 from app.routers.schemas.common import Out, PageOut
 
 router = APIRouter(prefix="/api/v1/audit", tags=["审计留痕 audit"])
@@ -38,7 +38,7 @@ async def list_records(
         object_type=object_type, object_id=object_id, actor=actor, action=action,
         limit=page_size(limit, default=limits.default_page_size, maximum=limits.max_page_size), cursor=cursor,
     )
-    return PageOut[AuditRecordOut](items=[AuditRecordOut.model_validate(r) for r in page.items],
+    return PageOut[AuditRecordOut](items=[audit_record_out(r) for r in page.items],
                                    next_cursor=page.next_cursor)
 
 

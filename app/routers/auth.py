@@ -13,7 +13,7 @@ from app.domain.auth import service as auth
 from app.domain.auth.model import ApiKey, Permission, Principal, User
 from app.domain.paging import page_size
 from app.routers.errors import problem_responses
-from app.routers.schemas.audit import AuditRecordOut
+from app.routers.schemas.audit import AuditRecordOut, audit_record_out
 from app.routers.schemas.auth import (
     ApiKeyCreatedOut,
     ApiKeyIn,
@@ -167,7 +167,7 @@ async def security_events(
     page = await container.queries.audit_records(
         object_type=None, object_id=None, actor=actor, action=None, action_prefixes=SECURITY_LOG_ACTIONS,
         limit=page_size(limit, default=limits.default_page_size, maximum=limits.max_page_size), cursor=cursor)
-    return PageOut[AuditRecordOut](items=[AuditRecordOut.model_validate(r) for r in page.items],
+    return PageOut[AuditRecordOut](items=[audit_record_out(r) for r in page.items],
                                    next_cursor=page.next_cursor)
 
 

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
+from app.domain.auth.privacy import mask_phone, sees_personal_data
 from app.domain.directories import enterprises as service
 from app.domain.directories.filters import EnterpriseFilter
 from app.domain.directories.importing import import_enterprises
@@ -16,7 +17,7 @@ from app.domain.directories.model import Enterprise, EnterpriseStatus
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
 from app.domain.paging import page_size
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import PageOut, Reason, mask_phone
+from app.routers.schemas.common import PageOut, Reason
 from app.routers.schemas.directories import (
     EnterpriseIn,
     EnterpriseOut,
@@ -32,7 +33,7 @@ Writer = Annotated[Principal, Depends(require(Permission.ENTERPRISES_WRITE))]
 
 
 def enterprise_out(e: Enterprise, principal: Principal) -> EnterpriseOut:
-    personal = principal.can(Permission.PERSONAL_DATA_READ)
+    personal = sees_personal_data(principal)
     return EnterpriseOut(
         uscc=e.uscc, name=e.name, county_code=e.county_code, county_name=COUNTIES.get(e.county_code),
         industry_code=e.industry_code, industry_name=INDUSTRIES.get(e.industry_code), status=e.status,
@@ -110,7 +111,7 @@ async def delete_enterprise(uscc: str, reason: Reason, principal: Writer, uow: U
             responses=problem_responses(401, 403, 404))
 async def enterprise_history(uscc: str, principal: Reader, uow: Uow) -> list[EnterpriseVersionOut]:
     versions = await service.enterprise_history(uow.read(), uscc)
-    personal = principal.can(Permission.PERSONAL_DATA_READ)
+    personal = sees_personal_data(principal)
     out = []
     for v in versions:
         snapshot = dict(v.snapshot)

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Query, status
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
+from app.domain.auth.privacy import mask_cert, mask_phone, sees_personal_data
 from app.domain.directories import inspectors as service
 from app.domain.directories.filters import InspectorFilter
 from app.domain.directories.inspector_import import import_inspectors
 from app.domain.directories.model import Conflict, Inspector, InspectorStatus
 from app.domain.paging import page_size
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import PageOut, Reason, mask_phone
+from app.routers.schemas.common import PageOut, Reason
 from app.routers.schemas.directories import (
     ConflictIn,
     ConflictOut,
@@ -36,9 +37,10 @@ def conflict_out(c: Conflict) -> ConflictOut:
 
 
 def inspector_out(i: Inspector, principal: Principal, container: ContainerDep) -> InspectorOut:
-    personal = principal.can(Permission.PERSONAL_DATA_READ)
+    personal = sees_personal_data(principal, i.department_code, person_id=i.person_id)
     return InspectorOut(
-        person_id=i.person_id, name=i.name, department_code=i.department_code, cert_no=i.cert_no,
+        person_id=i.person_id, name=i.name, department_code=i.department_code,
+        cert_no=i.cert_no if personal else mask_cert(i.cert_no),
         cert_expiry=i.cert_expiry, cert_valid_today=i.certified_on(container.clock.today()), status=i.status,
         status_label=i.status.label, specialties=list(i.specialties), phone=i.phone if personal else mask_phone(i.phone),
         conflicts=[conflict_out(c) for c in i.conflicts], version=i.version,
@@ -68,7 +70,7 @@ async def list_inspectors(
 @router.get("/certificates/expiring", response_model=list[ExpiringCertificateOut],
             summary="执法证即将到期（含已过期）的人员", responses=problem_responses(401, 403, 422))
 async def expiring_certificates(
-    _: Reader,
+    principal: Reader,
     container: ContainerDep,
     within_days: Annotated[int, Query(ge=0, le=3650, description="多少天内到期")] = 30,
     include_expired: Annotated[bool, Query(description="是否包含已过期的")] = True,
@@ -77,7 +79,9 @@ async def expiring_certificates(
     found = await container.queries.expiring_certificates(today, within_days)
     return [
         ExpiringCertificateOut(person_id=i.person_id, name=i.name, department_code=i.department_code,
-                               cert_no=i.cert_no, cert_expiry=i.cert_expiry,
+                               cert_no=i.cert_no if sees_personal_data(principal, i.department_code,
+                                                                       person_id=i.person_id)
+                               else mask_cert(i.cert_no), cert_expiry=i.cert_expiry,
                                days_left=service.certificate_days_left(i, today))
         for i in found if include_expired or i.cert_expiry >= today
     ]

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from app.deps import ContainerDep, Uow, qr_image, rate_limit, require, require_any
 from app.domain.auth.model import Permission, Principal
+from app.domain.auth.privacy import sees_locations
 from app.domain.onsite import checkin, inspection
 from app.domain.onsite.model import (
     CheckIn,
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/api/v1", tags=["现场检查 on site"])
 TeamMember = Annotated[Principal, Depends(require(Permission.RESULTS_ENTER))]
 VisitReader = Annotated[Principal, Depends(require_any(Permission.SCHEDULE_READ, Permission.RESULTS_ENTER))]
 CodeKeeper = Annotated[Principal, Depends(require(Permission.ENTERPRISES_WRITE))]
+LocationReader = Annotated[Principal, Depends(require(Permission.CHECKIN_LOCATION_READ))]
 
 
 def code_response(url: str, fmt: str, title: str, *, cache: str = "private, max-age=300") -> Response:
@@ -129,7 +131,9 @@ class CheckInOut(Out):
     code_alg: str
     occurred_at: datetime
     recorded_at: datetime | None
-    distance_m: float | None = Field(description="设备与企业登记位置的距离（米）")
+    distance_m: float | None = Field(description="设备与企业登记位置的距离（米；仅执法监督科可见）")
+    longitude: float | None = Field(None, description="签到设备位置经度（WGS-84；仅执法监督科可见）")
+    latitude: float | None = Field(None, description="签到设备位置纬度（WGS-84；仅执法监督科可见）")
     position_verified: bool = Field(description="已核对设备位置（企业登记了位置）")
     late: bool = Field(description="补录（在各报表中标注）")
     late_reason: str | None
@@ -137,10 +141,13 @@ class CheckInOut(Out):
     checked_out_at: datetime | None
 
     @classmethod
-    def of(cls, c: CheckIn, verified: bool | None = None) -> CheckInOut:
+    def of(cls, c: CheckIn, principal: Principal, verified: bool | None = None) -> CheckInOut:
+        """The device position and distance only for 执法监督科 (个人信息: where a person was)."""
+        located = sees_locations(principal)
         return cls(id=c.id or 0, visit_id=c.visit_id, person_id=c.person_id, method=c.method.value,
                    code_kid=c.code_kid, code_alg=c.code_alg, occurred_at=c.occurred_at, recorded_at=c.recorded_at,
-                   distance_m=round(c.distance_m, 1) if c.distance_m is not None else None,
+                   distance_m=round(c.distance_m, 1) if c.distance_m is not None and located else None,
+                   longitude=c.longitude if located else None, latitude=c.latitude if located else None,
                    position_verified=c.distance_m is not None if verified is None else verified, late=c.late,
                    late_reason=c.late_reason, off_schedule_reason=c.off_schedule_reason,
                    checked_out_at=c.checked_out_at)
@@ -166,13 +173,19 @@ async def check_in(visit_id: VisitId, body: CheckInIn, principal: TeamMember,
                                      tolerance_m=container.settings.onsite.position_tolerance_m)
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
-    return CheckInOut.of(outcome.check_in, outcome.position_verified)
+    return CheckInOut.of(outcome.check_in, principal, outcome.position_verified)
 
 
 @router.post("/visits/{visit_id}/check-out", response_model=CheckInOut, summary="签退（现场检查结束）",
              responses=problem_responses(401, 403, 404, 409))
 async def check_out(visit_id: VisitId, principal: TeamMember, uow: Uow) -> CheckInOut:
-    return CheckInOut.of(await checkin.check_out(uow.write(), principal, visit_id))
+    return CheckInOut.of(await checkin.check_out(uow.write(), principal, visit_id), principal)
+
+
+@router.get("/visits/{visit_id}/check-in", response_model=CheckInOut, summary="签到记录与设备位置（仅执法监督科）",
+            responses=problem_responses(401, 403, 404))
+async def get_check_in(visit_id: VisitId, principal: LocationReader, uow: Uow) -> CheckInOut:
+    return CheckInOut.of(await checkin.visit_check_in(uow.read(), principal, visit_id), principal)
 
 
 class PhotoOut(Out):

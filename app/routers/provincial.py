@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
+from app.domain.auth.privacy import sees_personal_data
 from app.domain.outbox import service as outbox
 from app.domain.outbox.model import MessageStatus
 from app.domain.paging import page_size
@@ -77,7 +78,8 @@ async def quarantine(
 ) -> list[QuarantinedOut]:
     records = await sync.list_quarantine(uow.read(), principal, kind=kind, resolved=resolved,
                                          limit=_limit(container, limit), after_id=after)
-    return [QuarantinedOut.of(q) for q in records]
+    personal = sees_personal_data(principal)
+    return [QuarantinedOut.of(q, personal) for q in records]
 
 
 @router.get("/outbox", response_model=OutboxPageOut, summary="推送消息（任务登记、抽取结果、检查结果），含死信",

@@ -129,6 +129,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/visits/{visit_id}/code"): TEAM,
     ("POST", "/api/v1/visits/{visit_id}/check-in"): TEAM,
     ("POST", "/api/v1/visits/{visit_id}/check-out"): TEAM,
+    ("GET", "/api/v1/visits/{visit_id}/check-in"): frozenset({SUPERVISOR}),  # device positions: 执法监督科 only
     ("PUT", "/api/v1/visits/{visit_id}/findings/{item_code}"): TEAM,
     ("GET", "/api/v1/visits/{visit_id}/findings"): SCHEDULE_OR_TEAM,
     ("POST", "/api/v1/visits/{visit_id}/photos"): TEAM,

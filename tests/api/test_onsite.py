@@ -77,7 +77,11 @@ async def test_a_whole_visit_from_check_in_to_public_disclosure(
     body = first.json()
     assert body["method"] == "enterprise_code"
     assert body["position_verified"] is True
-    assert body["distance_m"] < 1
+    assert (body["distance_m"], body["longitude"], body["latitude"]) == (None, None, None)  # 执法监督科 only
+    located = (await client.get(f"{site.url}/check-in", headers=ready["chief"])).json()
+    assert located["distance_m"] < 1
+    assert (located["longitude"], located["latitude"]) == (site.enterprise["longitude"], site.enterprise["latitude"])
+    assert_problem(await client.get(f"{site.url}/check-in", headers=ready["zf1"]), 403, "auth.forbidden")
     assert body["late"] is False
     again = await check_in(client, site, code, key="checkin-0001")
     assert again.status_code == 200

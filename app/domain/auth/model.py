@@ -53,6 +53,8 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     #: Draw records (审计/纪检 read them; the units that run draws and the directory readers too).
     DRAWS_READ = "draws:read"
+    #: Check-in device positions and distances (执法监督科 only).
+    CHECKIN_LOCATION_READ = "checkin_location:read"
     #: Sync runs, quarantine, outbox and dead letters of the provincial platform.
     #: Drafting plans and requesting adjustments; approving and publishing them (执法监督科).
     PLANS_WRITE = "plans:write"
@@ -82,7 +84,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(
         {_P.DIRECTORY_READ, _P.DEPARTMENTS_WRITE, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE,
          _P.PERSONAL_DATA_READ, _P.PROVINCIAL_READ, _P.PROVINCIAL_OPERATE, _P.PLANS_WRITE, _P.PLANS_APPROVE,
-         _P.COMPLIANCE_READ, _P.DRAWS_RUN, _P.SCHEDULE_READ, _P.SCHEDULE_WRITE, _P.RESULTS_REVIEW}
+         _P.COMPLIANCE_READ, _P.DRAWS_RUN, _P.SCHEDULE_READ, _P.SCHEDULE_WRITE, _P.RESULTS_REVIEW,
+         _P.CHECKIN_LOCATION_READ}
     ),
     Role.DEPARTMENT: frozenset(
         {_P.DIRECTORY_READ, _P.ITEMS_WRITE, _P.ENTERPRISES_WRITE, _P.INSPECTORS_WRITE, _P.PERSONAL_DATA_READ,

@@ -19,6 +19,7 @@ from typing import Any
 
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
+from app.domain.auth.privacy import mask_cert
 from app.domain.directories.model import Enterprise, Inspector
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from app.domain.followup.archive import ensure_visit_open
@@ -350,11 +351,16 @@ class VisitPage:
     code_expired: bool
 
 
-def mask_cert(cert_no: str) -> str:
-    """执法证号 shown to the enterprise: the first 4 and last 2 characters."""
-    if len(cert_no) <= 6:
-        return "*" * len(cert_no)
-    return f"{cert_no[:4]}{'*' * (len(cert_no) - 6)}{cert_no[-2:]}"
+async def visit_check_in(uow: UnitOfWork, principal: Principal, visit_id: int) -> CheckIn:
+    """A visit's check-in with the device position (执法监督科 only: positions are personal data)."""
+    principal.require(Permission.CHECKIN_LOCATION_READ)
+    async with uow:
+        if await uow.visits.get(visit_id) is None:
+            raise _visit_not_found(visit_id)
+        found = (await uow.onsite.check_ins([visit_id])).get(visit_id)
+    if found is None:
+        raise NotFound("该检查尚未签到", f"visit {visit_id} has no check-in", code="checkin.not_found")
+    return found
 
 
 async def _verify_visit_code(uow: UnitOfWork, suite: SignatureSuite, text: str) -> tuple[SignedCode, Visit, bool]:

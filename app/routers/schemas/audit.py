@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
+from app.domain.auth.privacy import mask_snapshot
 from app.routers.schemas.common import Out
 
 
@@ -23,6 +24,13 @@ class AuditRecordOut(Out):
     request_id: str | None
     prev_hash: str
     hash: str
+
+
+def audit_record_out(record: Any) -> AuditRecordOut:
+    """An audit record as the trail's readers see it: personal data in ``before``/``after`` masked (个人信息保护;
+    the hash chain is verified on the server, over the stored records)."""
+    out = AuditRecordOut.model_validate(record)
+    return out.model_copy(update={"before": mask_snapshot(out.before), "after": mask_snapshot(out.after)})
 
 
 class ChainReportOut(Out):

@@ -39,12 +39,3 @@ def reject_null(value: T | None) -> T:
     if value is None:
         raise ValueError("不能为 null（不修改的字段请省略）")
     return value
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """138****5678: the form shown to people without the personal-data permission."""
-    if not phone:
-        return phone
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

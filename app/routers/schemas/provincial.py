@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
+from app.domain.auth.privacy import mask_snapshot
 from app.domain.outbox.model import MessageStatus, OutboxMessage, PushKind
 from app.domain.provincial.model import SYNC_ORDER, DirectoryKind
 from app.domain.sync.model import QuarantinedRecord, SyncMode, SyncRun, SyncStatus, SyncTrigger, Watermark
@@ -77,9 +78,11 @@ class QuarantinedOut(Out):
     resolved_at: datetime | None
 
     @classmethod
-    def of(cls, q: QuarantinedRecord) -> QuarantinedOut:
+    def of(cls, q: QuarantinedRecord, personal: bool = False) -> QuarantinedOut:
+        """The raw record; its phones, certificate and ID numbers masked unless ``personal``."""
         return cls(id=q.id or 0, kind=q.kind, key=q.key,
-                   problems=[ProblemOut(**p.as_dict()) for p in q.problems], payload=q.payload, run_id=q.run_id,
+                   problems=[ProblemOut(**p.as_dict()) for p in q.problems],
+                   payload=q.payload if personal else mask_snapshot(q.payload), run_id=q.run_id,
                    first_seen_at=q.first_seen_at, last_seen_at=q.last_seen_at, occurrences=q.occurrences,
                    resolved_at=q.resolved_at)
 
