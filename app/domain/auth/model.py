@@ -155,6 +155,17 @@ class Principal:
             )
 
 
+    def require_unit_staff(self, department_code: str) -> None:
+        """Object-level check for decisions about a unit's people (回避 declarations, leave): the unit itself or
+        执法监督科; not an integration system, although it maintains the directory bureau-wide."""
+        if self.role is Role.INTEGRATION:
+            raise PermissionDenied(
+                "系统对接账号不能声明回避或登记请假（由执法人员所在单位办理）",
+                "integration accounts cannot declare conflicts or record leave (the inspector's unit does)",
+                code="auth.unit_staff_only")
+        self.require_department(department_code)
+
+
 def system_principal(name: str = "system") -> Principal:
     """The identity of operator commands and loaders run outside any HTTP request."""
     return Principal(

@@ -92,7 +92,8 @@ def _check_conflict(c: Conflict) -> None:
 async def declare_conflict(uow: UnitOfWork, principal: Principal, person_id: str, conflict: Conflict) -> Conflict:
     _check_conflict(conflict)
     async with uow:
-        await _load(uow, principal, person_id)
+        inspector = await _load(uow, principal, person_id)
+        principal.require_unit_staff(inspector.department_code)  # a conflict keeps the inspector out of draws
         saved = await uow.inspectors.add_conflict(person_id, conflict)
         uow.audit.record(AuditEvent("inspector.conflict_declare", "inspector", person_id, None,
                                     conflict_snapshot(saved)))
@@ -102,7 +103,8 @@ async def declare_conflict(uow: UnitOfWork, principal: Principal, person_id: str
 
 async def withdraw_conflict(uow: UnitOfWork, principal: Principal, person_id: str, conflict_id: int) -> None:
     async with uow:
-        await _load(uow, principal, person_id)
+        inspector = await _load(uow, principal, person_id)
+        principal.require_unit_staff(inspector.department_code)
         removed = await uow.inspectors.remove_conflict(person_id, conflict_id)
         if removed is None:
             raise NotFound(f"利害关系声明 {conflict_id} 不存在", f"conflict {conflict_id} not found",

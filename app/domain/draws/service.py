@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from app.domain.audit.model import AuditEvent
-from app.domain.auth.model import Permission, Principal
+from app.domain.auth.model import Permission, Principal, Role
 from app.domain.directories.model import CreditClass, DepartmentKind
 from app.domain.draws import engine
 from app.domain.draws.changes import effective_teams
@@ -49,8 +49,12 @@ def task_units(task: Task) -> tuple[str, ...]:
 
 
 def sees_selection(principal: Principal | None, task: Task) -> bool:
-    """Who may learn who was drawn before the reveal: the task's own units and the bureau-wide roles."""
+    """Who may learn who was drawn before the reveal (the visits are unannounced): those who run draws (执法监督科,
+    the task's own units) and the partner departments of the task; not inspectors (their own visits show them),
+    integration keys or anyone else."""
     if principal is None:
+        return False
+    if not (principal.can(Permission.DRAWS_RUN) or principal.role is Role.PARTNER):
         return False
     for unit in task_units(task):
         try:

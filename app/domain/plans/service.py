@@ -163,10 +163,10 @@ async def update_draft(uow: UnitOfWork, principal: Principal, plan_no: str, prop
     principal.require(Permission.PLANS_WRITE)
     async with uow:
         current = await _load(uow, plan_no, for_update=True)
+        _require_units(principal, current)  # before the state: other units learn nothing about the plan
         if current.status is not PlanStatus.DRAFT:
             raise Conflict(f"只有草稿可以直接修改（当前：{current.status.label}）；已公布的计划请提出调整",
                            "only a draft can be edited; adjust a published plan", code="plan.not_draft")
-        _require_units(principal, current)
         _require_units(principal, proposed)
         updated = replace(current, name=proposed.name, issuing_document=proposed.issuing_document,
                           issued_on=proposed.issued_on, notes=proposed.notes, tasks=proposed.tasks)

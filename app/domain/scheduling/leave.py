@@ -22,7 +22,7 @@ async def _inspector_unit(uow: UnitOfWork, principal: Principal, person_id: str)
     inspector = await uow.inspectors.get(person_id)
     if inspector is None:
         raise NotFound(f"执法人员“{person_id}”不存在", f"inspector '{person_id}' not found", code="inspector.not_found")
-    principal.require_department(inspector.department_code)
+    principal.require_unit_staff(inspector.department_code)
 
 
 async def record_leave(uow: UnitOfWork, principal: Principal, leave: Leave,

@@ -256,10 +256,14 @@ def _merge(visit: Visit, placement: Placement, source: VisitSource, off_site: bo
 
 # -- re-planning ---------------------------------------------------------------------------------------------------
 
-async def _load_active(uow: UnitOfWork, visit_id: int) -> Visit:
+async def _load_active(uow: UnitOfWork, visit_id: int, principal: Principal | None = None) -> Visit:
+    """A visit that can still be changed; with ``principal``, one of the visit's units (checked before its state, so
+    that others learn nothing about it)."""
     visit = await uow.visits.get(visit_id, for_update=True)
     if visit is None:
         raise visit_not_found(visit_id)
+    if principal is not None:
+        require_visit_access(principal, visit, write=True)
     if visit.status not in ACTIVE_VISIT_STATUSES:
         raise Conflict(f"该检查安排已{visit.status.label}，不能再调整", f"the visit is {visit.status.value}",
                        code="visit.state_invalid", details={"visit_status": visit.status.value})
@@ -305,8 +309,7 @@ async def reschedule(uow: UnitOfWork, principal: Principal, calendar: WorkingDay
     """Move a visit that has not started: to the given day (checked like the solver would), or to the best other
     day the solver finds (the current day avoided). Other visits stay where they are."""
     async with uow:
-        visit = await _load_active(uow, visit_id)
-        require_visit_access(principal, visit, write=True)
+        visit = await _load_active(uow, visit_id, principal)
         if _started(visit, today):
             raise Conflict("检查已开始（检查日不晚于今天），不能改期", "the visit has started", code="visit.started")
         before = snapshot(visit)
@@ -361,8 +364,7 @@ async def _check_day(uow: UnitOfWork, calendar: WorkingDayCalendar, visit: Visit
 async def cancel(uow: UnitOfWork, principal: Principal, visit_id: int, *, reason: str, today: date) -> Visit:
     """The visit will not take place (e.g. the enterprise closed down); its sources stay recorded."""
     async with uow:
-        visit = await _load_active(uow, visit_id)
-        require_visit_access(principal, visit, write=True)
+        visit = await _load_active(uow, visit_id, principal)
         if visit.day is not None and visit.day < today:
             raise Conflict("检查日已过，不能取消；请录入检查结果", "the visit day is past", code="visit.started")
         before = snapshot(visit)
