@@ -76,7 +76,8 @@ async def test_login_returns_a_jwt_usable_on_me(
         "permissions": sorted(["directory:read", "departments:write", "items:write", "enterprises:write",
                                "inspectors:write", "personal_data:read", "provincial:read",
                                "provincial:operate", "plans:write", "plans:approve", "compliance:read",
-                               "draws:run", "schedule:read", "schedule:write", "results:review"]),
+                               "draws:run", "schedule:read", "schedule:write", "results:review",
+                               "checkin_location:read"]),
     }
 
 
