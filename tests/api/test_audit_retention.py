@@ -322,6 +322,9 @@ async def test_a_forged_anchor_that_hides_more_records_is_found(
     report = await verify(client, auditor)
     assert (report["ok"], report["problem"], report["broken_seq"]) == (False, "anchor", 12)
     assert "锚点" in report["message"]
+    with pytest.raises(Conflict) as refused:  # nor does the purge build on it
+        await purge(container)
+    assert "清理锚点未经本系统签名" in refused.value.message_zh
 
 
 async def test_an_anchor_removed_with_the_records_is_a_gap_from_the_genesis(

@@ -40,6 +40,10 @@ async def purge_expired(uow: UnitOfWork, suite: SignatureSuite, *, retention_day
         start = anchor.seq if anchor else 0
         young = await uow.audit.first_since(cutoff)
         signer, known = await keyring(uow, suite)
+        if anchor is not None and not signed(anchor, known):
+            raise Conflict(f"第 {anchor.seq} 条记录处的清理锚点未经本系统签名，拒绝清理",
+                           "the newest purge anchor is not signed by this system; nothing purged",
+                           code="audit.purge_refused", details={"anchor_seq": anchor.seq})
         # Every record up to the boundary is older than the cutoff (``at`` is not strictly increasing with ``seq``).
         checkpoints = [c for c in await uow.audit_checkpoints.since(start + 1)
                        if (young is None or c.seq < young) and signed(c, known)]
