@@ -20,7 +20,7 @@ target_metadata = metadata
 
 
 def _url() -> str:
-    return config.get_main_option("sqlalchemy.url") or get_settings().database.url
+    return config.get_main_option("sqlalchemy.url") or get_settings().database.owner_url
 
 
 def _schema() -> str | None:

@@ -11,6 +11,8 @@
     qhd-inspection sync              从省级平台“冀上双随机”同步三个目录（增量或全量对账）
     qhd-inspection outbox-relay      推送待发送的任务登记、抽取结果与检查结果
     qhd-inspection export-openapi    导出 openapi.yaml
+    qhd-inspection db grant-app-role ROLE    创建应用角色并授权（PostgreSQL；审计表只能查询与追加）
+    qhd-inspection audit purge       清理超过保存期限的审计记录（止于已签名检查点，留下签名锚点）
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import yaml
 
 from app.adapters.db.migrations import upgrade_async
 from app.adapters.db.repositories.audit import Actor
+from app.adapters.db.roles import RoleError, grant_app_role
 from app.deps import Container
 from app.domain.auth.model import system_principal
 from app.domain.auth.service import bootstrap_admin
@@ -67,6 +70,9 @@ def _run(work: Callable[[Container], Awaitable[T]], settings: Settings | None = 
 
     try:
         return asyncio.run(main())
+    except RoleError as exc:
+        typer.secho(f"错误：{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
     except DomainError as exc:
         typer.secho(f"错误：{exc.message_zh}（{exc.code}）", fg=typer.colors.RED, err=True)
         for detail in exc.details.get("errors", []):
@@ -78,10 +84,23 @@ def _system(container: Container, name: str = "cli") -> Any:
     return container.uow(Actor(name, "system", None))
 
 
+async def _migrate(settings: Settings, *, quiet: bool = False) -> None:
+    """Migrate as the owner of the tables (DATABASE__MIGRATION_URL, else DATABASE__URL), then renew the application
+    role's grants when DATABASE__APP_ROLE names one (new tables need them)."""
+    database = settings.database
+    await upgrade_async(database.owner_url, schema=database.schema_name)
+    if not quiet:
+        typer.echo("数据库已迁移到最新版本")
+    if database.app_role and not database.owner_url.startswith("sqlite"):
+        grants = await grant_app_role(database.owner_url, database.app_role, schema=database.schema_name,
+                                      create=False)
+        if not quiet:
+            typer.echo(f"已为应用角色 {grants.role} 重新授权（模式 {grants.schema}，{grants.tables} 张表）")
+
+
 async def _prepare(container: Container, *, demo_enterprises: int | None) -> None:
     settings = container.settings
-    await upgrade_async(settings.database.url, schema=settings.database.schema_name)
-    typer.echo("数据库已迁移到最新版本")
+    await _migrate(settings)
     ref = await ensure_reference_data(_system(container, "loader"))
     typer.echo(f"基础数据：新增单位 {ref.departments} 个，抽查事项 {ref.items} 项")
     added = await load_seed(_system(container, "loader"), parse_plan_document(PLAN_DOCUMENT.read_text(encoding="utf-8")))
@@ -155,7 +174,7 @@ def sync(
     """从省级平台“冀上双随机”同步抽查事项清单、检查对象名录库、执法检查人员名录库。"""
 
     async def work(c: Container) -> None:
-        await upgrade_async(c.settings.database.url, schema=c.settings.database.schema_name)
+        await _migrate(c.settings, quiet=True)
         await ensure_reference_data(_system(c, "loader"))
         await _sync(c, list(kind or SYNC_ORDER), mode, SyncTrigger.CLI)
 
@@ -170,7 +189,7 @@ def load_plans(
     document = file or PLAN_DOCUMENT
 
     async def work(c: Container) -> None:
-        await upgrade_async(c.settings.database.url, schema=c.settings.database.schema_name)
+        await _migrate(c.settings, quiet=True)
         await ensure_reference_data(_system(c, "loader"))
         plans = parse_plan_document(document.read_text(encoding="utf-8"))
         added = await load_seed(_system(c, "loader"), plans)
@@ -194,9 +213,11 @@ def outbox_relay() -> None:
 @cli.command()
 def migrate() -> None:
     """数据库迁移到最新版本。"""
-    settings = get_settings()
-    asyncio.run(upgrade_async(settings.database.url, schema=settings.database.schema_name))
-    typer.echo("数据库已迁移到最新版本")
+    try:
+        asyncio.run(_migrate(get_settings()))
+    except RoleError as exc:
+        typer.secho(f"错误：{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
 
 
 @cli.command()
@@ -319,6 +340,61 @@ def serve(
         _print_demo_accounts()
     typer.echo(f"接口文档：http://{host}:{port}/docs")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, log_config=None)
+
+
+db_cli = typer.Typer(help="数据库角色与授权", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+
+@db_cli.command("grant-app-role")
+def grant_app_role_command(
+    role: Annotated[str, typer.Argument(help="应用角色名（服务以该角色连接数据库）")],
+    password: Annotated[str | None, typer.Option(envvar="QHD_APP_ROLE_PASSWORD",
+                                                 help="新建角色或更改密码时的口令（也可由环境变量 QHD_APP_ROLE_PASSWORD 给出）")] = None,
+    create: Annotated[bool, typer.Option(help="角色不存在时创建（需要 CREATEROLE 权限）")] = True,
+) -> None:
+    """创建（如不存在）并授权应用角色：普通表可增删改查，审计表只能查询与追加，可执行过期审计记录清理函数（PostgreSQL）。
+
+    以表的所有者连接（DATABASE__MIGRATION_URL，未设置时为 DATABASE__URL）；每次迁移后需重新授权（设置 DATABASE__APP_ROLE
+    后 migrate 自动完成）。"""
+    settings = get_settings()
+    if not _valid_role_name(role):
+        typer.secho("错误：角色名只能由小写字母、数字和下划线组成，且不以数字开头", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    try:
+        grants = asyncio.run(grant_app_role(settings.database.owner_url, role, schema=settings.database.schema_name,
+                                            password=password, create=create))
+    except RoleError as exc:
+        typer.secho(f"错误：{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{'已创建并授权' if grants.created else '已授权'}应用角色 {grants.role}（模式 {grants.schema}）："
+               f"{grants.tables} 张表，其中审计表 {'、'.join(grants.audit_tables)} 只能查询与追加")
+
+
+def _valid_role_name(role: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role) is not None
+
+
+audit_cli = typer.Typer(help="审计留痕", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
+
+
+@audit_cli.command("purge")
+def audit_purge() -> None:
+    """清理超过保存期限（AUDIT__RETENTION_DAYS，至少 186 天）的审计记录：只清理到已签名的检查点，先校验审计链，
+    留下签名锚点，清理本身也记入审计链。"""
+
+    async def work(c: Container) -> None:
+        report = await c.jobs.purge()
+        if report.anchor is None:
+            typer.echo(f"无需清理：{report.reason}（保存期限起点 {report.cutoff:%Y-%m-%d %H:%M} UTC）")
+            return
+        typer.echo(f"已清理审计记录 {report.purged} 条（至第 {report.anchor.seq} 条，早于 {report.cutoff:%Y-%m-%d %H:%M} UTC）；"
+                   f"签名锚点 {report.anchor.hash[:16]}…")
+
+    _run(work)
 
 
 def main() -> None:

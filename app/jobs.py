@@ -18,6 +18,7 @@ import structlog
 
 from app.adapters.db.repositories.audit import Actor
 from app.domain.audit.checkpoints import dumps, make_checkpoint
+from app.domain.audit.retention import PurgeReport, purge_expired
 from app.domain.auth.model import system_principal
 from app.domain.errors import Conflict
 from app.domain.outbox.service import RelayOptions, RelayReport, drain
@@ -68,6 +69,17 @@ class BackgroundJobs:
         hours = self.container.settings.audit.checkpoint_interval_hours
         if hours:
             self._every(hours * 3600, self.checkpoint, first_after=60, once_as="audit_checkpoint")
+        purge_hours = self.container.settings.audit.purge_interval_hours
+        if purge_hours:
+            self._every(purge_hours * 3600, self.purge, first_after=600, once_as="audit_purge")
+
+    async def purge(self) -> PurgeReport:
+        """Remove the audit records older than the retention, up to a signed checkpoint (leaving a signed anchor)."""
+        report = await purge_expired(self.container.uow(Actor("system:audit", "system", None)), self.container.keys,
+                                     retention_days=self.container.settings.audit.retention_days, by="system:audit")
+        log.info("audit.purge", purged=report.purged, upto=report.anchor.seq if report.anchor else None,
+                 reason=report.reason)
+        return report
 
     async def checkpoint(self) -> Path:
         """Sign the audit chain's head and write the checkpoint to the export directory."""

@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Development-only secret; production refuses to start with it.
@@ -20,11 +20,22 @@ class Environment(StrEnum):
 
 
 class DatabaseSettings(BaseModel):
+    #: The service's own connection. On PostgreSQL in production: the application role, which does not own the
+    #: tables and holds only SELECT/INSERT on the audit tables (``qhd-inspection db grant-app-role``).
     url: str = f"sqlite+aiosqlite:///{Path('var') / 'inspection.db'}"
+    #: The connection migrations run over: the role that owns the tables (default: ``url``).
+    migration_url: str | None = None
+    #: The application role ``migrate`` grants its rights to after every migration (PostgreSQL; none: no grants).
+    app_role: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     echo: bool = False
     pool_size: int = Field(default=10, ge=1, le=200)
     #: PostgreSQL schema to use (search_path); the test suite gets a fresh one per run.
     schema_name: str | None = None
+
+    @property
+    def owner_url(self) -> str:
+        """The URL migrations (and the grants) run over."""
+        return self.migration_url or self.url
 
 
 class AuthSettings(BaseModel):
@@ -81,13 +92,33 @@ class OnsiteSettings(BaseModel):
     public_base_url: str = "http://127.0.0.1:8000"
 
 
+#: The shortest retention of audit records: six months and more (《网络安全法》第二十一条: network logs are kept
+#: for no less than six months; 186 days covers the longest six months). The database enforces it too.
+MIN_AUDIT_RETENTION_DAYS = 186
+
+
 class AuditSettings(BaseModel):
-    """全程留痕: signed checkpoints of the audit chain's head, exported outside the database."""
+    """全程留痕: signed checkpoints of the audit chain's head, exported outside the database; retention."""
 
     #: Sign and export a checkpoint every N hours (0: off).
     checkpoint_interval_hours: int = Field(default=24, ge=0, le=24 * 7)
     #: Where checkpoints are written (keep a copy off this machine, e.g. on write-once storage).
     checkpoint_dir: Path = Path("var") / "audit-checkpoints"
+    #: Audit records are kept at least this many days (never fewer than 186); older ones are purged up to a signed
+    #: checkpoint, leaving a signed anchor the remaining chain verifies from.
+    retention_days: int = 365
+    #: Run the purge every N hours (0: off).
+    purge_interval_hours: int = Field(default=24, ge=0, le=24 * 31)
+
+    @field_validator("retention_days")
+    @classmethod
+    def _at_least_six_months(cls, value: int) -> int:
+        if value < MIN_AUDIT_RETENTION_DAYS:
+            raise ValueError(
+                f"审计记录保存期限 AUDIT__RETENTION_DAYS 不得少于 {MIN_AUDIT_RETENTION_DAYS} 天（六个月），当前为 {value} / "
+                f"AUDIT__RETENTION_DAYS must be at least {MIN_AUDIT_RETENTION_DAYS} days, got {value}"
+            )
+        return value
 
 
 class DemoSettings(BaseModel):

@@ -27,8 +27,9 @@ HEADER = ["统一社会信用代码", "企业名称", "所属区县", "行业", 
 
 
 @asynccontextmanager
-async def fresh_container(backend: str, **settings_overrides: object) -> AsyncIterator[Container]:
-    """A migrated, empty database with the reference data, dropped afterwards."""
+async def fresh_container(backend: str, *, reference_data: bool = True,
+                          **settings_overrides: object) -> AsyncIterator[Container]:
+    """A migrated, empty database with the reference data (unless told otherwise), dropped afterwards."""
     schema = None
     tmp = None
     if backend == "postgresql":
@@ -44,7 +45,8 @@ async def fresh_container(backend: str, **settings_overrides: object) -> AsyncIt
     settings = Settings(database={"url": url, "schema_name": schema}, log_level="WARNING",
                         **settings_overrides)  # type: ignore[arg-type]
     container = Container.build(settings)
-    await ensure_reference_data(container.uow(Actor("bench", "system", None)))
+    if reference_data:
+        await ensure_reference_data(container.uow(Actor("bench", "system", None)))
     try:
         yield container
     finally:

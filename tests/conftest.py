@@ -66,16 +66,18 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 
 async def wipe(db: Database) -> None:
-    """Empty every table, the append-only audit trail included (its guard triggers are bypassed here only)."""
+    """Empty every table, the append-only audit tables included (their guard triggers are bypassed here only)."""
     tables = [t.name for t in reversed(metadata.sorted_tables)]
     async with db.engine.begin() as connection:
         if db.is_sqlite:
-            await connection.execute(sa.text("DROP TRIGGER IF EXISTS audit_record_no_delete"))
+            guards = (await connection.execute(sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name LIKE 'audit%'"))).all()
+            for guard in guards:
+                await connection.execute(sa.text(f'DROP TRIGGER "{guard.name}"'))
             for name in tables:
                 await connection.execute(sa.text(f"DELETE FROM {name}"))  # noqa: S608
-            await connection.execute(sa.text(
-                "CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record "
-                "BEGIN SELECT RAISE(ABORT, 'audit_record is append-only'); END"))
+            for guard in guards:
+                await connection.execute(sa.text(guard.sql))
         else:
             await connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
             await connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

@@ -34,7 +34,8 @@ def invoke(db_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Invoke]:
     """Runs a command with DATABASE__URL pointing at the test's own file (settings are read afresh)."""
     monkeypatch.setenv("DATABASE__URL", f"sqlite+aiosqlite:///{db_file}")
     monkeypatch.setenv("ENVIRONMENT", "test")
-    monkeypatch.delenv("DATABASE__SCHEMA_NAME", raising=False)
+    for name in ("DATABASE__SCHEMA_NAME", "DATABASE__MIGRATION_URL", "DATABASE__APP_ROLE"):
+        monkeypatch.delenv(name, raising=False)
     runner = CliRunner()
 
     def run(*args: str) -> Result:
@@ -199,3 +200,49 @@ def test_export_openapi_writes_the_apps_contract(invoke: Invoke, tmp_path: Path)
     assert spec["openapi"].startswith("3.")
     assert set(spec["paths"]) == set(create_app().openapi()["paths"])
     assert "/api/v1/enterprises" in spec["paths"]
+
+
+def test_audit_purge_has_nothing_to_do_on_a_young_trail(invoke: Invoke, db_file: Path) -> None:
+    assert invoke("init").exit_code == 0
+
+    result = invoke("audit", "purge")
+
+    assert result.exit_code == 0, result.output
+    assert "无需清理" in result.output
+    assert rows(db_file, "SELECT count(*) FROM audit_anchor") == [(0,)]
+
+
+def test_audit_purge_refuses_a_retention_under_186_days(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUDIT__RETENTION_DAYS", "90")
+
+    result = invoke("audit", "purge")
+
+    assert result.exit_code != 0
+    assert "不得少于 186 天" in str(result.exception)
+
+
+def test_grant_app_role_explains_that_sqlite_has_no_roles(invoke: Invoke) -> None:
+    assert invoke("init").exit_code == 0
+
+    result = invoke("db", "grant-app-role", "qhd_app")
+
+    assert result.exit_code == 1
+    assert "SQLite 没有数据库角色" in result.output
+
+
+def test_grant_app_role_refuses_a_malformed_role_name(invoke: Invoke) -> None:
+    result = invoke("db", "grant-app-role", "app; DROP TABLE audit_record")
+
+    assert result.exit_code == 2
+    assert "角色名只能由小写字母" in result.output
+
+
+def test_migrate_uses_the_migration_url(invoke: Invoke, db_file: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    owner_file = tmp_path / "owner.db"
+    monkeypatch.setenv("DATABASE__MIGRATION_URL", f"sqlite+aiosqlite:///{owner_file}")
+
+    assert invoke("migrate").exit_code == 0
+
+    assert rows(owner_file, "SELECT count(*) FROM alembic_version") == [(1,)]
+    assert not db_file.exists() or rows(db_file, "SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'") == [(0,)]

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from app.domain.audit.model import AuditEvent, AuditRecord, Checkpoint
+from app.domain.audit.model import Anchor, AuditEvent, AuditRecord, Checkpoint
 from app.domain.auth.model import ApiKey, LoginSession, User
 from app.domain.directories.model import (
     CheckItem,
@@ -232,6 +232,17 @@ class AuditLog(Protocol):
 
     def batches(self, batch_size: int = 5000) -> AsyncIterator[list[AuditRecord]]:
         """All records in ``seq`` order, in lists of at most ``batch_size``."""
+        ...
+
+    async def get(self, seq: int) -> AuditRecord | None: ...
+
+    async def first_since(self, moment: datetime) -> int | None:
+        """The lowest ``seq`` of a record written at or after ``moment`` (None: every record is older)."""
+        ...
+
+    async def purge(self, upto: int, retention_days: int) -> int:
+        """Remove the records up to ``upto`` (all older than the retention and covered by a signed anchor written
+        in this transaction; the database refuses anything else); the number removed."""
         ...
 
 
@@ -535,6 +546,18 @@ class AuditCheckpointRepository(Protocol):
 
     async def latest(self, limit: int) -> list[Checkpoint]: ...
 
+    async def since(self, seq: int) -> list[Checkpoint]:
+        """The checkpoints of ``seq`` and later, lowest ``seq`` first."""
+        ...
+
+
+class AuditAnchorRepository(Protocol):
+    async def add(self, anchor: Anchor) -> None: ...
+
+    async def latest(self) -> Anchor | None:
+        """The anchor of the last purge (the highest ``seq``)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit()`` is called inside the ``async with``."""
@@ -556,6 +579,7 @@ class UnitOfWork(Protocol):
     followup: FollowupRepository
     audit: AuditLog
     audit_checkpoints: AuditCheckpointRepository
+    audit_anchors: AuditAnchorRepository
     #: The transaction's time, taken from the clock when it begins.
     now: datetime
 

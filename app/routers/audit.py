@@ -10,6 +10,7 @@ from pydantic import Field
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.audit import checkpoints
+from app.domain.audit.model import ChainReport
 from app.domain.audit.service import verify_chain
 from app.domain.auth.model import Permission, Principal
 from app.domain.paging import page_size
@@ -42,15 +43,30 @@ async def list_records(
                                    next_cursor=page.next_cursor)
 
 
-@router.get("/verify", response_model=ChainReportOut, summary="校验审计哈希链，报告第一处断裂",
+def chain_message(report: ChainReport) -> str:
+    if report.ok:
+        start = f"（自清理锚点后第 {report.first_seq} 条起）" if report.anchor_seq is not None else ""
+        return f"审计链完整，共校验 {report.checked} 条记录{start}"
+    if report.problem == "truncated":
+        return (f"审计链在第 {report.broken_seq} 条记录处被截断：已签名的检查点记录到第 {report.checkpoint_seq} 条，"
+                f"审计链现只到第 {report.head_seq} 条")
+    if report.problem == "checkpoint":
+        return f"第 {report.broken_seq} 条记录的哈希与已签名的检查点不符：审计链在此处或之前被改写"
+    if report.problem == "anchor":
+        return f"第 {report.broken_seq} 条记录处的清理锚点未经本系统签名或与检查点不符"
+    return f"审计链在第 {report.broken_seq} 条记录处断裂（{report.problem}）"
+
+
+@router.get("/verify", response_model=ChainReportOut,
+            summary="校验审计哈希链（自清理锚点起，并与已签名检查点比对），报告第一条有问题的记录",
             responses=problem_responses(401, 403))
-async def verify(principal: Auditor, uow: Uow) -> ChainReportOut:
-    report = await verify_chain(uow.read(), principal)
-    message = (f"审计链完整，共校验 {report.checked} 条记录" if report.ok
-               else f"审计链在第 {report.broken_seq} 条记录处断裂（{report.problem}）")
+async def verify(principal: Auditor, uow: Uow, container: ContainerDep) -> ChainReportOut:
+    report = await verify_chain(uow.read(), principal, container.keys)
     return ChainReportOut(ok=report.ok, checked=report.checked, head_hash=report.head_hash,
                           broken_seq=report.broken_seq, problem=report.problem, expected=report.expected,
-                          found=report.found, message=message)
+                          found=report.found, first_seq=report.first_seq, head_seq=report.head_seq,
+                          anchor_seq=report.anchor_seq, checkpoint_seq=report.checkpoint_seq,
+                          message=chain_message(report))
 
 
 class CheckpointOut(Out):

@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -22,9 +22,6 @@ from app.domain.directories.uscc import complete_uscc
 from tests.support import MakeUser, assert_problem
 
 AUDIT = AuditRecordRow.__table__
-#: The guards the migration installs on SQLite (PostgreSQL has one statement trigger for both).
-SQLITE_GUARD = ("CREATE TRIGGER IF NOT EXISTS audit_record_no_{event_lower} BEFORE {event} ON audit_record "
-                "BEGIN SELECT RAISE(ABORT, 'audit_record is append-only'); END")
 
 
 def uscc(n: int) -> str:
@@ -207,18 +204,23 @@ async def test_only_auditors_read_or_verify_the_trail(client: httpx.AsyncClient,
 
 @asynccontextmanager
 async def guard_bypassed(container: Container, event: str) -> AsyncIterator[AsyncConnection]:
-    """A transaction in which a DBA has switched the append-only guard off; on SQLite the guard is put back."""
+    """A transaction in which a DBA (a superuser) has switched the append-only guard off; on SQLite the guard is put
+    back as it was."""
+    guard = None
     try:
         async with container.db.engine.begin() as connection:
             if container.db.is_sqlite:
-                await connection.execute(sa.text(f"DROP TRIGGER audit_record_no_{event.lower()}"))
+                name = f"audit_record_no_{event.lower()}"
+                guard = (await connection.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = :n"),
+                                                  {"n": name})).scalar()
+                await connection.execute(sa.text(f"DROP TRIGGER {name}"))
             else:
                 await connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
             yield connection
     finally:
-        if container.db.is_sqlite:  # the conftest's wipe restores only the DELETE guard
+        if guard is not None:  # put back unless the failed transaction kept it
             async with container.db.engine.begin() as connection:
-                await connection.execute(sa.text(SQLITE_GUARD.format(event=event, event_lower=event.lower())))
+                await connection.execute(sa.text(guard.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)))
 
 
 @pytest.fixture
@@ -318,6 +320,68 @@ async def test_verify_detects_a_deleted_middle_record_as_a_gap(
     assert (report["expected"], report["found"]) == (f"seq {removed['seq']}", f"seq {removed['seq'] + 1}")
 
 
+async def test_verify_detects_a_deleted_first_record(
+    client: httpx.AsyncClient, container: Container, auditor: dict[str, str], trail: list[dict[str, Any]]
+) -> None:
+    async with guard_bypassed(container, "DELETE") as connection:
+        await connection.execute(sa.delete(AUDIT).where(AUDIT.c.seq == 1))
+
+    report = await verify(client, auditor)
+    assert (report["ok"], report["problem"], report["broken_seq"], report["checked"]) == (False, "gap", 2, 0)
+    assert (report["expected"], report["found"]) == ("seq 1", "seq 2")
+
+
+async def test_verify_detects_two_records_swapped(
+    client: httpx.AsyncClient, container: Container, auditor: dict[str, str], trail: list[dict[str, Any]]
+) -> None:
+    """Records 3 and 4 exchange places (their numbers swapped): the first of them is named."""
+    async with guard_bypassed(container, "UPDATE") as connection:
+        for old, new in ((3, -3), (4, 3), (-3, 4)):
+            await connection.execute(sa.update(AUDIT).where(AUDIT.c.seq == old).values(seq=new))
+
+    report = await verify(client, auditor)
+    assert (report["ok"], report["problem"], report["broken_seq"]) == (False, "prev_hash", 3)
+    assert report["checked"] == 2
+    assert (report["expected"], report["found"]) == (trail[1]["hash"], trail[2]["hash"])
+    assert "第 3 条" in report["message"]
+
+
+async def test_verify_detects_the_tail_cut_off_after_a_signed_checkpoint(
+    client: httpx.AsyncClient, container: Container, auditor: dict[str, str], trail: list[dict[str, Any]]
+) -> None:
+    """Deleting the newest records leaves every remaining link intact; the chain is now shorter than a signed
+    checkpoint, which names the first missing record."""
+    checkpoint = (await client.post("/api/v1/audit/checkpoints", headers=auditor)).json()
+    assert checkpoint["seq"] == len(trail)
+    assert (await verify(client, auditor))["checkpoint_seq"] == checkpoint["seq"]
+
+    async with guard_bypassed(container, "DELETE") as connection:
+        await connection.execute(sa.delete(AUDIT).where(AUDIT.c.seq >= 5))
+
+    report = await verify(client, auditor)
+    assert (report["ok"], report["problem"], report["broken_seq"]) == (False, "truncated", 5)
+    assert (report["checked"], report["head_seq"], report["checkpoint_seq"]) == (4, 4, checkpoint["seq"])
+    assert (report["expected"], report["found"]) == (f"seq {checkpoint['seq']}", "seq 4")
+    assert "截断" in report["message"]
+
+
+async def test_a_checkpoint_with_a_forged_signature_does_not_count(
+    client: httpx.AsyncClient, container: Container, auditor: dict[str, str], trail: list[dict[str, Any]]
+) -> None:
+    """Someone who inserts a checkpoint of their own cannot make the verify endpoint raise a false alarm."""
+    checkpoint = (await client.post("/api/v1/audit/checkpoints", headers=auditor)).json()
+    async with container.db.engine.begin() as connection:
+        await connection.execute(sa.text(
+            "INSERT INTO audit_checkpoint (seq, head_hash, at, kid, algorithm, signature) "
+            "VALUES (500, :h, :at, :kid, :alg, 'AAAA')"),
+            {"h": "f" * 64, "at": trail[0]["at"].replace("T", " ").replace("Z", "+00:00")
+             if container.db.is_sqlite else datetime.fromisoformat(trail[0]["at"]),
+             "kid": checkpoint["kid"], "alg": checkpoint["algorithm"]})
+
+    report = await verify(client, auditor)
+    assert (report["ok"], report["checkpoint_seq"]) == (True, checkpoint["seq"])
+
+
 async def test_the_guards_are_back_after_a_bypass(
     container: Container, trail: list[dict[str, Any]]
 ) -> None:
@@ -389,10 +453,14 @@ async def test_a_signed_checkpoint_exposes_a_rewrite_that_recomputed_every_hash(
                                                  headers=auditor)).json()["problems"][0]
 
     await rewrite_whole_chain(container)
-    assert (await verify(client, auditor))["ok"] is True  # the chain alone looks whole again
     report = (await client.post("/api/v1/audit/checkpoints/verify", json=checkpoint, headers=auditor)).json()
     assert report["ok"] is False
     assert any("整体改写" in p for p in report["problems"])
+    # Every link holds again; the verify endpoint compares the chain with the stored signed checkpoints too.
+    chain = await verify(client, auditor)
+    assert (chain["ok"], chain["problem"], chain["broken_seq"]) == (False, "checkpoint", checkpoint["seq"])
+    assert chain["expected"] == checkpoint["head_hash"]
+    assert "改写" in chain["message"]
 
 
 async def test_the_daily_checkpoint_is_exported_outside_the_database(

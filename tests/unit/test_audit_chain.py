@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from app.domain.audit.model import (
     GENESIS_HASH,
+    Anchor,
     AuditRecord,
     ChainVerifier,
     canonical_json,
@@ -246,3 +247,50 @@ def test_record_hash_changes_when_after_changes(after: dict[str, Any], data: st.
 
     assert rehash(replace(record, after=after)) != rehash(replace(record, after=changed))
     assert rehash(replace(record, after=after)) == rehash(replace(record, after=dict(reversed(after.items()))))
+
+
+# --- after a purge: the chain starts from the signed anchor ------------------------------------------------------
+
+
+def anchor_at(record: AuditRecord) -> Anchor:
+    return Anchor(record.seq, record.hash, T0, T0, record.seq, "k", "ed25519", "")
+
+
+def test_the_rest_of_a_purged_chain_verifies_from_the_anchor() -> None:
+    chain = make_chain(10)
+    verifier = ChainVerifier(anchor_at(chain[3]))
+
+    assert verifier.feed(chain[4:])
+    report = verifier.report()
+
+    assert (report.ok, report.checked, report.first_seq, report.anchor_seq, report.head_seq) == (True, 6, 5, 4, 10)
+    assert report.head_hash == chain[-1].hash
+
+
+def test_an_anchor_with_another_hash_breaks_the_first_remaining_link() -> None:
+    chain = make_chain(10)
+    verifier = ChainVerifier(replace(anchor_at(chain[3]), hash="f" * 64))
+
+    verifier.feed(chain[4:])
+
+    assert (verifier.report().broken_seq, verifier.report().problem) == (5, "prev_hash")
+
+
+def test_a_record_missing_right_after_the_anchor_is_a_gap() -> None:
+    chain = make_chain(10)
+    verifier = ChainVerifier(anchor_at(chain[3]))
+
+    verifier.feed(chain[5:])
+
+    report = verifier.report()
+    assert (report.broken_seq, report.problem, report.expected, report.found) == (6, "gap", "seq 5", "seq 6")
+
+
+def test_the_anchor_statement_covers_every_signed_field() -> None:
+    anchor = anchor_at(make_chain(3)[2])
+    statements = {anchor.statement()} | {
+        replace(anchor, **{field: value}).statement()
+        for field, value in (("seq", 4), ("hash", "0" * 64), ("at", T0 + timedelta(seconds=1)),
+                             ("cutoff", T0 - timedelta(days=1)), ("purged", 2))}
+    assert len(statements) == 6
+    assert replace(anchor, signature="x", kid="other").statement() == anchor.statement()

@@ -216,7 +216,8 @@ class LoginSessionRow(SQLModel, table=True):
 
 
 class AuditRecordRow(SQLModel, table=True):
-    """Append-only; on PostgreSQL a trigger refuses UPDATE and DELETE."""
+    """Append-only: triggers refuse UPDATE, TRUNCATE and any DELETE but the purge of records older than 186 days
+    covered by a signed anchor; on PostgreSQL the application role holds only SELECT and INSERT besides."""
 
     __tablename__ = "audit_record"
 
@@ -233,7 +234,8 @@ class AuditRecordRow(SQLModel, table=True):
     prev_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
 
-    __table_args__ = (sa.Index("ix_audit_record_object", "object_type", "object_id"),)
+    __table_args__ = (sa.Index("ix_audit_record_object", "object_type", "object_id"),
+                      sa.Index("ix_audit_record_at", "at"))
 
 
 class SyncRunRow(SQLModel, table=True):
@@ -871,6 +873,23 @@ class AuditCheckpointRow(SQLModel, table=True):
     seq: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
     head_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     at: datetime = _ts()
+    kid: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    algorithm: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    signature: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+
+
+class AuditAnchorRow(SQLModel, table=True):
+    """Left by each purge of expired audit records: the last purged record's number and hash, signed; the remaining
+    chain verifies from the newest anchor. Append-only, like the records."""
+
+    __tablename__ = "audit_anchor"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    seq: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False, unique=True))
+    hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    at: datetime = _ts()
+    cutoff: datetime = _ts()
+    purged: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
     kid: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
     algorithm: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
     signature: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))

@@ -13,7 +13,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.engine import Database
-from app.adapters.db.repositories.audit import Actor, SqlAuditCheckpoints, SqlAuditLog
+from app.adapters.db.repositories.audit import Actor, SqlAuditAnchors, SqlAuditCheckpoints, SqlAuditLog
 from app.adapters.db.repositories.auth import SqlApiKeyRepository, SqlLoginSessionRepository, SqlUserRepository
 from app.adapters.db.repositories.directories import (
     SqlCheckItemRepository,
@@ -64,6 +64,7 @@ class SqlUnitOfWork:
         self.followup = SqlFollowupRepository(s, now, self.db.dialect)
         self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
         self.audit_checkpoints = SqlAuditCheckpoints(s)
+        self.audit_anchors = SqlAuditAnchors(s)
         return self
 
     async def __aexit__(

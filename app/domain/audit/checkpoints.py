@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.audit.model import GENESIS_HASH, AuditEvent, ChainVerifier, Checkpoint
+from app.domain.audit.service import signed
 from app.domain.auth.model import Permission, Principal
 from app.domain.onsite.checkin import keyring, verifiers
 from app.domain.ports import SignatureSuite, UnitOfWork
@@ -19,7 +20,8 @@ from app.domain.ports import SignatureSuite, UnitOfWork
 async def make_checkpoint(uow: UnitOfWork, suite: SignatureSuite, by: str) -> Checkpoint:
     """Sign the chain's current head (inside a write unit of work, committed)."""
     async with uow:
-        seq, head = 0, GENESIS_HASH
+        anchor = await uow.audit_anchors.latest()
+        seq, head = (anchor.seq, anchor.hash) if anchor else (0, GENESIS_HASH)
         async for batch in uow.audit.batches():
             seq, head = batch[-1].seq, batch[-1].hash
         signer, _ = await keyring(uow, suite)
@@ -48,17 +50,23 @@ async def verify_checkpoint(uow: UnitOfWork, principal: Principal, suite: Signat
     problems: list[str] = []
     async with uow:
         known = await verifiers(uow, suite)
-        verifier = known.get(checkpoint.kid)
-        try:
-            signature = base64.urlsafe_b64decode(checkpoint.signature + "=" * (-len(checkpoint.signature) % 4))
-        except ValueError:
-            signature = b""
-        if verifier is None or verifier.algorithm != checkpoint.algorithm:
-            problems.append(f"签名密钥 {checkpoint.kid}（{checkpoint.algorithm}）不是本系统的有效密钥")
-        elif not verifier.verify(checkpoint.statement(), signature):
-            problems.append("检查点签名无效（检查点被改动或伪造）")
-        chain = ChainVerifier()
+        if not signed(checkpoint, known):
+            verifier = known.get(checkpoint.kid)
+            problems.append(f"签名密钥 {checkpoint.kid}（{checkpoint.algorithm}）不是本系统的有效密钥"
+                            if verifier is None or verifier.algorithm != checkpoint.algorithm
+                            else "检查点签名无效（检查点被改动或伪造）")
+        anchor = await uow.audit_anchors.latest()
+        if anchor is not None and not signed(anchor, known):
+            problems.append(f"第 {anchor.seq} 条记录处的清理锚点签名无效")
+        chain = ChainVerifier(anchor)
         found: str | None = GENESIS_HASH if checkpoint.seq == 0 else None
+        if anchor is not None and checkpoint.seq <= anchor.seq:
+            if checkpoint.seq == anchor.seq:
+                found = anchor.hash
+            else:
+                problems.append(f"第 {checkpoint.seq} 条记录已按保存期限清理（清理锚点为第 {anchor.seq} 条），"
+                                "该检查点只能与其后的检查点一并核验")
+                return CheckpointReport(False, checkpoint.seq, problems)
         async for batch in uow.audit.batches():
             head = [r for r in batch if r.seq <= checkpoint.seq]
             if not chain.feed(head):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -105,17 +105,28 @@ class ChainReport:
     checked: int
     head_hash: str
     broken_seq: int | None = None
+    #: gap, prev_hash, hash; and, checked against signed statements: truncated, checkpoint, anchor.
     problem: str | None = None
     expected: str | None = None
     found: str | None = None
+    #: Where the chain starts: 1, or the record after the signed anchor of the last purge.
+    first_seq: int = 1
+    anchor_seq: int | None = None
+    #: The newest signed checkpoint the chain was compared with.
+    checkpoint_seq: int | None = None
+    #: The last record in the chain (0 when empty).
+    head_seq: int = 0
 
 
 class ChainVerifier:
-    """Feeds records in ``seq`` order, in batches, and stops at the first broken link."""
+    """Feeds records in ``seq`` order, in batches, and stops at the first broken link. After a purge the chain
+    starts from the signed anchor (the last purged record's number and hash) instead of the genesis."""
 
-    def __init__(self) -> None:
-        self.prev_hash = GENESIS_HASH
-        self.next_seq = 1
+    def __init__(self, anchor: Anchor | None = None) -> None:
+        self.anchor_seq = anchor.seq if anchor else None
+        self.prev_hash = anchor.hash if anchor else GENESIS_HASH
+        self.next_seq = anchor.seq + 1 if anchor else 1
+        self.first_seq = self.next_seq
         self.checked = 0
         self.failure: ChainReport | None = None
 
@@ -134,12 +145,25 @@ class ChainVerifier:
             self.checked += 1
         return True
 
+    @property
+    def head_seq(self) -> int:
+        return self.next_seq - 1
+
     def _fail(self, seq: int, problem: str, expected: str, found: str) -> bool:
-        self.failure = ChainReport(False, self.checked, self.prev_hash, seq, problem, expected, found)
+        self.failure = ChainReport(False, self.checked, self.prev_hash, seq, problem, expected, found,
+                                   self.first_seq, self.anchor_seq, head_seq=self.head_seq)
         return False
 
-    def report(self) -> ChainReport:
-        return self.failure or ChainReport(True, self.checked, self.prev_hash)
+    def fail(self, seq: int, problem: str, expected: str, found: str) -> None:
+        """A finding from outside the links (a signed checkpoint or anchor the chain contradicts)."""
+        if self.failure is None:
+            self._fail(seq, problem, expected, found)
+
+    def report(self, checkpoint_seq: int | None = None) -> ChainReport:
+        if self.failure is not None:
+            return replace(self.failure, checkpoint_seq=checkpoint_seq)
+        return ChainReport(True, self.checked, self.prev_hash, first_seq=self.first_seq, anchor_seq=self.anchor_seq,
+                           checkpoint_seq=checkpoint_seq, head_seq=self.head_seq)
 
 
 #: The statement a checkpoint signs (versioned).
@@ -173,3 +197,32 @@ class Checkpoint:
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInput("不是有效的审计检查点", "not an audit checkpoint", code="checkpoint.malformed",
                                details={"field": "checkpoint"}) from exc
+
+
+#: The statement an anchor signs (versioned).
+ANCHOR_FORMAT = "QHD-AUDIT-ANCHOR/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Left by a purge: the number and hash of the last purged record, signed like a checkpoint. The remaining
+    chain verifies from here; the purged records were covered by the signed checkpoint ``checkpoint_seq``."""
+
+    seq: int
+    hash: str
+    at: datetime
+    #: Records before this moment were due for purging (the retention's cutoff).
+    cutoff: datetime
+    purged: int
+    kid: str
+    algorithm: str
+    signature: str
+
+    def statement(self) -> bytes:
+        return canonical_json({"format": ANCHOR_FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at.isoformat(),
+                               "cutoff": self.cutoff.isoformat(), "purged": self.purged})
+
+    def as_json(self) -> dict[str, Any]:
+        return {"format": ANCHOR_FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at.isoformat(),
+                "cutoff": self.cutoff.isoformat(), "purged": self.purged, "kid": self.kid,
+                "algorithm": self.algorithm, "signature": self.signature}

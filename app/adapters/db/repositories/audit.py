@@ -10,11 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.adapters.db.tables import AuditCheckpointRow, AuditRecordRow
-from app.domain.audit.model import GENESIS_HASH, AuditEvent, AuditRecord, Checkpoint, record_hash
+from app.adapters.db.tables import AuditAnchorRow, AuditCheckpointRow, AuditRecordRow
+from app.domain.audit.model import GENESIS_HASH, Anchor, AuditEvent, AuditRecord, Checkpoint, record_hash
 
 A = AuditRecordRow.__table__
 CP = AuditCheckpointRow.__table__
+AN = AuditAnchorRow.__table__
 #: Key of the PostgreSQL advisory lock that serialises appends to the chain.
 CHAIN_LOCK_KEY = 0x51484441  # "QHDA"
 
@@ -46,6 +47,8 @@ class SqlAuditLog:
         if self.dialect == "postgresql":
             await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
         last = (await self.session.execute(sa.select(A.c.seq, A.c.hash).order_by(A.c.seq.desc()).limit(1))).first()
+        if last is None:  # an empty table: a fresh chain, or everything purged up to the newest anchor
+            last = (await self.session.execute(sa.select(AN.c.seq, AN.c.hash).order_by(AN.c.seq.desc()).limit(1))).first()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
         rows = []
         for event in self.pending:
@@ -72,6 +75,24 @@ class SqlAuditLog:
             yield batch
             after = batch[-1].seq
 
+    async def get(self, seq: int) -> AuditRecord | None:
+        row = (await self.session.execute(sa.select(A).where(A.c.seq == seq))).first()
+        return record_from_row(row) if row else None
+
+    async def first_since(self, moment: datetime) -> int | None:
+        seq: int | None = (await self.session.execute(sa.select(sa.func.min(A.c.seq)).where(A.c.at >= moment))).scalar()
+        return seq
+
+    async def purge(self, upto: int, retention_days: int) -> int:
+        """PostgreSQL: through ``audit_purge``, a function owned by the tables' owner (the application role may not
+        DELETE); it refuses a retention under 186 days, records younger than the retention and records beyond the
+        newest anchor. SQLite: a plain DELETE, which the guard trigger allows for the same records only."""
+        if self.dialect == "postgresql":
+            purged = (await self.session.execute(sa.select(sa.func.audit_purge(retention_days, upto)))).scalar()
+            return int(purged or 0)
+        result = await self.session.execute(sa.delete(A).where(A.c.seq <= upto))
+        return int(getattr(result, "rowcount", 0) or 0)
+
 
 class SqlAuditCheckpoints:
     """Signed checkpoints of the chain's head."""
@@ -87,3 +108,23 @@ class SqlAuditCheckpoints:
     async def latest(self, limit: int) -> list[Checkpoint]:
         rows = await self.session.execute(sa.select(CP).order_by(CP.c.id.desc()).limit(limit))
         return [Checkpoint(r.seq, r.head_hash, r.at, r.kid, r.algorithm, r.signature) for r in rows]
+
+    async def since(self, seq: int) -> list[Checkpoint]:
+        rows = await self.session.execute(sa.select(CP).where(CP.c.seq >= seq).order_by(CP.c.seq, CP.c.id))
+        return [Checkpoint(r.seq, r.head_hash, r.at, r.kid, r.algorithm, r.signature) for r in rows]
+
+
+class SqlAuditAnchors:
+    """Signed anchors left by purges."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, anchor: Anchor) -> None:
+        await self.session.execute(sa.insert(AN).values(
+            seq=anchor.seq, hash=anchor.hash, at=anchor.at, cutoff=anchor.cutoff, purged=anchor.purged,
+            kid=anchor.kid, algorithm=anchor.algorithm, signature=anchor.signature))
+
+    async def latest(self) -> Anchor | None:
+        r = (await self.session.execute(sa.select(AN).order_by(AN.c.seq.desc()).limit(1))).first()
+        return Anchor(r.seq, r.hash, r.at, r.cutoff, r.purged, r.kid, r.algorithm, r.signature) if r else None
