@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from app.adapters.db.audit_sealer import AuditSealer
+
 
 class Database:
     """One engine per process, made in the lifespan (or by the CLI) and disposed at the end."""
@@ -34,6 +36,7 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         # SQLite has one writer at a time; queueing writers here avoids "database is locked".
         self.write_lock = asyncio.Lock()
+        self.audit_sealer = AuditSealer(self)
 
     @property
     def dialect(self) -> str:
@@ -43,6 +46,7 @@ class Database:
         return self.sessions()
 
     async def dispose(self) -> None:
+        await self.audit_sealer.stop()
         await self.engine.dispose()
 
 
