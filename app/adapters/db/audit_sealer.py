@@ -65,7 +65,8 @@ class AuditSealer:
         total = 0
         while True:
             async with self.db.session() as session, session.begin():
-                await session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+                await session.execute(sa.select(sa.func.pg_advisory_xact_lock(  # one chain per schema
+                    CHAIN_LOCK_KEY, sa.func.hashtext(sa.func.current_schema()))))
                 waiting = (await session.execute(
                     sa.select(INBOX).order_by(INBOX.c.id).limit(self.batch_size))).all()
                 if not waiting:

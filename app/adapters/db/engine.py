@@ -34,6 +34,10 @@ class Database:
         if self.is_sqlite:
             sa.event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # Reads on PostgreSQL need no BEGIN and ROLLBACK around them: under READ COMMITTED every statement sees its
+        # own snapshot inside a transaction too, so autocommit saves two round trips and changes nothing else.
+        self.autocommit = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.read_sessions = async_sessionmaker(self.autocommit, expire_on_commit=False, autoflush=False)
         # SQLite has one writer at a time; queueing writers here avoids "database is locked".
         self.write_lock = asyncio.Lock()
         self.audit_sealer = AuditSealer(self)
@@ -44,6 +48,10 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessions()
+
+    def read_session(self) -> AsyncSession:
+        """A session for reads only (autocommit on PostgreSQL)."""
+        return self.read_sessions()
 
     async def dispose(self) -> None:
         await self.audit_sealer.stop()

@@ -46,7 +46,7 @@ class SqlUnitOfWork:
             await self.db.write_lock.acquire()
             self._locked = True
         self.now: datetime = self.clock.now()
-        self.session = self.db.session()
+        self.session = self.db.read_session() if self.readonly else self.db.session()
         s, now = self.session, self.now
         self.departments = SqlDepartmentRepository(s, now)
         self.items = SqlCheckItemRepository(s, now)
