@@ -136,6 +136,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.container = own = container or Container.build(settings)
         await own.jobs.start()
+        own.db.audit_sealer.start()
         try:
             yield
         finally:
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                 await own.close()
             else:
                 await own.jobs.stop()
+                await own.db.audit_sealer.stop()
 
     docs = settings.docs_enabled
     app = FastAPI(

@@ -68,6 +68,8 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 async def wipe(db: Database) -> None:
     """Empty every table, the append-only audit tables included (their guard triggers are bypassed here only)."""
     tables = [t.name for t in reversed(metadata.sorted_tables)]
+    sealing = db.audit_sealer.running  # the app's audit sealer waits while the tables are emptied
+    await db.audit_sealer.stop()
     async with db.engine.begin() as connection:
         if db.is_sqlite:
             guards = (await connection.execute(sa.text(
@@ -81,6 +83,8 @@ async def wipe(db: Database) -> None:
         else:
             await connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
             await connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    if sealing:
+        db.audit_sealer.start()
 
 
 REFERENCE_TABLES = (DepartmentRow.__table__, CheckItemRow.__table__)

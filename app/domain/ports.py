@@ -384,8 +384,30 @@ class VisitRepository(Protocol):
     async def summary_for(self, year: int, quarter: int, department_code: str) -> QuarterlySummary | None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class CheckInContext:
+    """Everything a check-in is decided on, read at once."""
+
+    visit: Visit
+    #: The check-in made earlier with the same idempotency key (a retried request).
+    earlier: CheckIn | None
+    #: The signing key the scanned code names, unless unknown or revoked.
+    key: SigningKey | None
+    #: The current generation of the enterprise's printed code.
+    generation: int
+    #: The caller's inspector record with its declared conflicts (None: no record, or removed).
+    inspector: Inspector | None
+    #: The enterprise's recorded position (longitude, latitude; WGS-84), if any.
+    position: tuple[float, float] | None
+
+
 class OnsiteRepository(Protocol):
     async def keys(self) -> list[SigningKey]: ...
+
+    async def check_in_context(self, visit_id: int, idempotency_key: str, person_id: str | None,
+                               kid: str) -> CheckInContext | None:
+        """The visit (None when it does not exist) with what its check-in is decided on."""
+        ...
 
     async def add_key(self, key: SigningKey) -> None: ...
 

@@ -491,3 +491,31 @@ async def test_fifty_writers_of_a_hundred_events_never_fork_the_chain(
     report = await verify(client, auditor)
     assert report["ok"] is True, report
     assert report["checked"] == 5000
+
+
+async def test_events_a_stopped_process_left_unsealed_are_chained_by_the_next_reader(
+    client: httpx.AsyncClient, container: Container, auditor: dict[str, str]
+) -> None:
+    """On PostgreSQL events wait in the inbox until a sealer chains them; with no sealer running (the process
+    stopped right after its commits), the next reader of the trail chains them first: nothing is lost."""
+    sealer = container.db.audit_sealer
+    was_running = sealer.running
+    await sealer.stop()
+    try:
+        for n in range(3):
+            async with container.uow(Actor("writer", "system", None)) as uow:
+                uow.audit.record(AuditEvent("test.inbox", "writer", str(n), None, {"n": n}))
+                await uow.commit()
+        async with container.db.engine.connect() as connection:
+            waiting = (await connection.execute(sa.text("SELECT count(*) FROM audit_inbox"))).scalar_one()
+            chained = (await connection.execute(
+                sa.select(sa.func.count()).select_from(AUDIT).where(AUDIT.c.action == "test.inbox"))).scalar_one()
+        assert (waiting, chained) == ((0, 3) if container.db.is_sqlite else (3, 0))
+        records = await all_records(client, auditor, action="test.inbox")
+        assert [r["object_id"] for r in records] == ["2", "1", "0"]
+        assert (await verify(client, auditor))["ok"] is True
+        async with container.db.engine.connect() as connection:
+            assert (await connection.execute(sa.text("SELECT count(*) FROM audit_inbox"))).scalar_one() == 0
+    finally:
+        if was_running:
+            sealer.start()

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from app.adapters.db.audit_sealer import AuditSealer
+
 
 class Database:
     """One engine per process, made in the lifespan (or by the CLI) and disposed at the end."""
@@ -32,8 +34,13 @@ class Database:
         if self.is_sqlite:
             sa.event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # Reads on PostgreSQL need no BEGIN and ROLLBACK around them: under READ COMMITTED every statement sees its
+        # own snapshot inside a transaction too, so autocommit saves two round trips and changes nothing else.
+        self.autocommit = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.read_sessions = async_sessionmaker(self.autocommit, expire_on_commit=False, autoflush=False)
         # SQLite has one writer at a time; queueing writers here avoids "database is locked".
         self.write_lock = asyncio.Lock()
+        self.audit_sealer = AuditSealer(self)
 
     @property
     def dialect(self) -> str:
@@ -42,7 +49,12 @@ class Database:
     def session(self) -> AsyncSession:
         return self.sessions()
 
+    def read_session(self) -> AsyncSession:
+        """A session for reads only (autocommit on PostgreSQL)."""
+        return self.read_sessions()
+
     async def dispose(self) -> None:
+        await self.audit_sealer.stop()
         await self.engine.dispose()
 
 

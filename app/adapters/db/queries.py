@@ -166,6 +166,7 @@ class Queries:
         if cursor:
             where.append(A.c.seq < decode_int_cursor("a", cursor))
         query = sa.select(A).where(*where).order_by(A.c.seq.desc()).limit(limit + 1)
+        await self.db.audit_sealer.seal()
         async with self.db.session() as s:
             rows = (await s.execute(query)).all()
         more = len(rows) > limit

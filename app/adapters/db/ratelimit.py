@@ -30,8 +30,8 @@ class SqlRateLimiter:
         if self.db.is_sqlite:
             async with self.db.write_lock, self.db.engine.begin() as connection:
                 count, started = (await connection.execute(statement)).one()
-        else:
-            async with self.db.engine.begin() as connection:
+        else:  # one statement, atomic by itself: no BEGIN and COMMIT round trips
+            async with self.db.autocommit.connect() as connection:
                 count, started = (await connection.execute(statement)).one()
         if count <= limit:
             return None

@@ -238,6 +238,26 @@ class AuditRecordRow(SQLModel, table=True):
                       sa.Index("ix_audit_record_at", "at"))
 
 
+class AuditInboxRow(SQLModel, table=True):
+    """Audit events committed together with their change and not yet chained (PostgreSQL).
+
+    Writers only insert here, so concurrent transactions never wait for each other on the chain; the sealer
+    (``app/adapters/db/audit_sealer.py``) moves them into ``audit_record`` in id order, in batches."""
+
+    __tablename__ = "audit_inbox"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
+    at: datetime = _ts()
+    actor: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    actor_role: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    action: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    object_type: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    object_id: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    before: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(Json, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(Json, nullable=True))
+    request_id: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+
+
 class SyncRunRow(SQLModel, table=True):
     __tablename__ = "sync_run"
 

@@ -1,7 +1,8 @@
 """The unit of work: one transaction, rolled back unless ``commit()`` is called.
 
-Audit events queued by the services are chained and written in the same transaction,
-right before the commit, so a change and its audit record land together or not at all.
+Audit events queued by the services are written in the same transaction, right before the commit, so a
+change and its audit record land together or not at all (chained at once on SQLite; on PostgreSQL through the
+inbox and the sealer, see ``audit_sealer.py``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class SqlUnitOfWork:
             await self.db.write_lock.acquire()
             self._locked = True
         self.now: datetime = self.clock.now()
-        self.session = self.db.session()
+        self.session = self.db.read_session() if self.readonly else self.db.session()
         s, now = self.session, self.now
         self.departments = SqlDepartmentRepository(s, now)
         self.items = SqlCheckItemRepository(s, now)
@@ -62,7 +63,7 @@ class SqlUnitOfWork:
         self.visits = SqlVisitRepository(s, now)
         self.onsite = SqlOnsiteRepository(s, now, self.db.dialect)
         self.followup = SqlFollowupRepository(s, now, self.db.dialect)
-        self.audit = SqlAuditLog(s, self.actor, now, self.db.dialect)
+        self.audit = SqlAuditLog(s, self.actor, now, self.db.audit_sealer)
         self.audit_checkpoints = SqlAuditCheckpoints(s)
         self.audit_anchors = SqlAuditAnchors(s)
         return self
@@ -85,3 +86,5 @@ class SqlUnitOfWork:
         await self.audit.flush()
         await self.session.commit()
         self._committed = True
+        if self.audit.queued:
+            self.db.audit_sealer.nudge()

@@ -20,7 +20,7 @@ from typing import Any
 from app.domain.audit.model import AuditEvent
 from app.domain.auth.model import Permission, Principal
 from app.domain.auth.privacy import mask_cert
-from app.domain.directories.model import Enterprise, Inspector
+from app.domain.directories.model import Inspector
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from app.domain.followup.archive import ensure_visit_open
 from app.domain.onsite import codes
@@ -191,17 +191,18 @@ def _check_day(visit: Visit, day: date, request: CheckInRequest) -> None:
                       "checkin.not_scheduled_day", scheduled=visit.day.isoformat() if visit.day else None)
 
 
-def _position(enterprise: Enterprise | None, request: CheckInRequest, late: bool,
+def _position(registered: tuple[float, float] | None, request: CheckInRequest, late: bool,
               tolerance_m: float) -> tuple[float | None, float | None, float | None]:
+    """The device's WGS-84 position and its distance to the enterprise's ``registered`` position."""
     if request.longitude is None or request.latitude is None:
-        if enterprise is not None and enterprise.longitude is not None and not late:
+        if registered is not None and not late:
             raise InvalidInput("须提供设备定位（经纬度）", "the device position is required",
                                code="checkin.position_required", details={"field": "longitude"})
         return None, None, None
     lon, lat = to_wgs84(request.longitude, request.latitude, request.crs)
-    if enterprise is None or enterprise.longitude is None or enterprise.latitude is None:
+    if registered is None:
         return lon, lat, None
-    distance = distance_m(lon, lat, enterprise.longitude, enterprise.latitude)
+    distance = distance_m(lon, lat, *registered)
     if distance > tolerance_m:
         raise _refuse(f"设备位置距企业登记位置 {distance:.0f} 米，超出允许范围（{tolerance_m:.0f} 米）",
                       "the device is too far from the enterprise", "checkin.too_far", distance_m=round(distance),
@@ -226,13 +227,15 @@ async def check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite,
 async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite, visit_id: int,
                     request: CheckInRequest, *, tolerance_m: float) -> CheckInOutcome:
     digest = request.digest()
+    code = codes.extract(request.code)
     async with uow:
-        earlier = await uow.onsite.check_in_by_key(request.idempotency_key)
-        if earlier is not None:
-            return _repeat(earlier, visit_id, digest)
-        visit = await uow.visits.get(visit_id)
-        if visit is None:
+        context = await uow.onsite.check_in_context(visit_id, request.idempotency_key, principal.person_id,
+                                                    codes.key_id(code) or "")
+        if context is None:
             raise _visit_not_found(visit_id)
+        if context.earlier is not None:
+            return _repeat(context.earlier, visit_id, digest)
+        visit = context.visit
         person_id = _on_team(principal, visit)
         await ensure_visit_open(uow, visit)
         if visit.off_site:
@@ -258,12 +261,12 @@ async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite
             if not (request.late_reason and len(request.late_reason.strip()) >= 2):
                 raise InvalidInput("补录须说明原因（如现场无网络）", "a late registration needs a reason",
                                    code="checkin.late_reason_missing", details={"field": "late_reason"})
-        signed = codes.verify(codes.extract(request.code), await verifiers(uow, suite), now=int(occurred.timestamp()))
-        method = _check_code(signed, visit, await uow.onsite.generation(visit.uscc))
-        _check_inspector(await uow.inspectors.get(person_id), day, visit.uscc)
+        known = {context.key.kid: suite.verifier(context.key)} if context.key is not None else {}
+        signed = codes.verify(code, known, now=int(occurred.timestamp()))
+        method = _check_code(signed, visit, context.generation)
+        _check_inspector(context.inspector, day, visit.uscc)
         _check_day(visit, day, request)
-        enterprise = (await uow.enterprises.current([visit.uscc])).get(visit.uscc)
-        lon, lat, distance = _position(enterprise, request, late, tolerance_m)
+        lon, lat, distance = _position(context.position, request, late, tolerance_m)
         if method is CheckInMethod.VISIT_CODE and not await uow.onsite.use_nonce(signed.payload["n"], visit_id):
             again = await uow.onsite.check_in_by_key(request.idempotency_key)
             if again is not None:

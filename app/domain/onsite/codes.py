@@ -184,6 +184,14 @@ def extract(text: str) -> str:
     return code
 
 
+def key_id(text: str) -> str | None:
+    """The key id the code ``text`` (bare) names, None when it is malformed; nothing is verified here."""
+    try:
+        return _parse(text)[2]
+    except CodeMalformed:
+        return None
+
+
 def verify(text: str, verifiers: Mapping[str, Verifier], *, now: int | None = None) -> SignedCode:
     """Check the code ``text`` (bare, see ``extract``) with the verifier of its key id.
 

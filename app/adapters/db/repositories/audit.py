@@ -10,14 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.adapters.db.audit_sealer import INBOX, AuditSealer, chain, head
 from app.adapters.db.tables import AuditAnchorRow, AuditCheckpointRow, AuditRecordRow
-from app.domain.audit.model import GENESIS_HASH, Anchor, AuditEvent, AuditRecord, Checkpoint, record_hash
+from app.domain.audit.model import Anchor, AuditEvent, AuditRecord, Checkpoint
 
 A = AuditRecordRow.__table__
 CP = AuditCheckpointRow.__table__
 AN = AuditAnchorRow.__table__
-#: Key of the PostgreSQL advisory lock that serialises appends to the chain.
-CHAIN_LOCK_KEY = 0x51484441  # "QHDA"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,39 +32,35 @@ def record_from_row(r: Any) -> AuditRecord:
 
 
 class SqlAuditLog:
-    def __init__(self, session: AsyncSession, actor: Actor, now: datetime, dialect: str) -> None:
-        self.session, self.actor, self.now, self.dialect = session, actor, now, dialect
+    def __init__(self, session: AsyncSession, actor: Actor, now: datetime, sealer: AuditSealer) -> None:
+        self.session, self.actor, self.now, self.sealer = session, actor, now, sealer
         self.pending: list[AuditEvent] = []
+        #: Events went to the inbox in this transaction (PostgreSQL): wake the sealer after the commit.
+        self.queued = False
 
     def record(self, event: AuditEvent) -> None:
         self.pending.append(event)
 
     async def flush(self) -> None:
-        """Append the queued events to the chain; called by the unit of work right before commit."""
+        """Write the queued events; called by the unit of work right before commit. PostgreSQL: into the inbox,
+        for the sealer to chain; SQLite (one writer at a time): chained at once."""
         if not self.pending:
             return
-        if self.dialect == "postgresql":
-            await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
-        last = (await self.session.execute(sa.select(A.c.seq, A.c.hash).order_by(A.c.seq.desc()).limit(1))).first()
-        if last is None:  # an empty table: a fresh chain, or everything purged up to the newest anchor
-            last = (await self.session.execute(sa.select(AN.c.seq, AN.c.hash).order_by(AN.c.seq.desc()).limit(1))).first()
-        seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
-        rows = []
-        for event in self.pending:
-            seq += 1
-            fields = {
-                "seq": seq, "at": self.now, "actor": event.actor or self.actor.name,
-                "actor_role": event.actor_role or self.actor.role,
-                "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
-                "before": event.before, "after": event.after, "request_id": self.actor.request_id,
-            }
-            digest = record_hash(prev_hash=prev, **fields)
-            rows.append({**fields, "prev_hash": prev, "hash": digest})
-            prev = digest
-        await self.session.execute(sa.insert(A), rows)
+        events = [{
+            "at": self.now, "actor": event.actor or self.actor.name, "actor_role": event.actor_role or self.actor.role,
+            "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
+            "before": event.before, "after": event.after, "request_id": self.actor.request_id,
+        } for event in self.pending]
+        if self.sealer.db.is_sqlite:
+            seq, prev = await head(self.session)
+            await self.session.execute(sa.insert(A), chain(events, seq, prev))
+        else:
+            await self.session.execute(sa.insert(INBOX), events)
+            self.queued = True
         self.pending.clear()
 
     async def batches(self, batch_size: int = 5000) -> AsyncIterator[list[AuditRecord]]:
+        await self.sealer.seal()
         after = 0
         while True:
             query = sa.select(A).where(A.c.seq > after).order_by(A.c.seq).limit(batch_size)
@@ -87,7 +82,7 @@ class SqlAuditLog:
         """PostgreSQL: through ``audit_purge``, a function owned by the tables' owner (the application role may not
         DELETE); it refuses a retention under 186 days, records younger than the retention and records beyond the
         newest anchor. SQLite: a plain DELETE, which the guard trigger allows for the same records only."""
-        if self.dialect == "postgresql":
+        if not self.sealer.db.is_sqlite:
             purged = (await self.session.execute(sa.select(sa.func.audit_purge(retention_days, upto)))).scalar()
             return int(purged or 0)
         result = await self.session.execute(sa.delete(A).where(A.c.seq <= upto))

@@ -5,22 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.adapters.db.repositories.directories import SqlInspectorRepository
+from app.adapters.db.repositories.visits import visit_from_row
 from app.adapters.db.tables import (
     CheckInRow,
     CodeNonceRow,
     EnterpriseCodeRow,
+    EnterpriseRow,
     FindingRow,
     HazardRow,
     InspectionResultRow,
+    InspectorConflictRow,
+    InspectorRow,
     PhotoRow,
     RatingRow,
     SigningKeyRow,
+    VisitRow,
 )
 from app.domain.onsite.model import (
     CheckIn,
@@ -36,6 +43,7 @@ from app.domain.onsite.model import (
     ResultType,
     SigningKey,
 )
+from app.domain.ports import CheckInContext
 
 K = SigningKeyRow.__table__
 EC = EnterpriseCodeRow.__table__
@@ -46,6 +54,10 @@ HZ = HazardRow.__table__
 PH = PhotoRow.__table__
 RS = InspectionResultRow.__table__
 RT = RatingRow.__table__
+V = VisitRow.__table__
+E = EnterpriseRow.__table__
+P = InspectorRow.__table__
+PC = InspectorConflictRow.__table__
 
 _CHECK_IN_FIELDS = ("visit_id", "person_id", "code_kid", "code_alg", "occurred_at", "longitude", "latitude", "crs",
                     "distance_m", "late", "late_reason", "off_schedule_reason", "idempotency_key", "request_hash",
@@ -90,6 +102,44 @@ class SqlOnsiteRepository:
         rows = await self.session.execute(sa.select(K).order_by(K.c.created_at, K.c.kid))
         return [SigningKey(r.kid, r.algorithm, r.public_key, r.private_key, r.created_at, r.retired_at, r.revoked_at)
                 for r in rows]
+
+    async def check_in_context(self, visit_id: int, idempotency_key: str, person_id: str | None,
+                               kid: str) -> CheckInContext | None:
+        """One statement: the visit joined with the code's key, the enterprise's code generation and position and
+        the caller's inspector record. Declared conflicts and an earlier check-in under the same key are counted
+        there and read only when there are any (rare: a retry, a conflict of interest)."""
+        earlier = sa.select(CI.c.id).where(CI.c.idempotency_key == idempotency_key).scalar_subquery()
+        conflicts = sa.select(sa.func.count()).select_from(PC).where(PC.c.person_id == P.c.person_id)
+        query = (
+            sa.select(V, earlier.label("ctx_earlier"), EC.c.generation.label("ctx_generation"),
+                      E.c.longitude.label("ctx_lon"), E.c.latitude.label("ctx_lat"),
+                      *(c.label(f"k_{c.name}") for c in K.c),
+                      *(c.label(f"p_{c.name}") for c in P.c), conflicts.scalar_subquery().label("p_conflicts"))
+            .select_from(V.outerjoin(EC, EC.c.uscc == V.c.uscc).outerjoin(E, E.c.uscc == V.c.uscc)
+                         .outerjoin(K, sa.and_(K.c.kid == kid, K.c.revoked_at.is_(None)))
+                         .outerjoin(P, sa.and_(P.c.person_id == person_id, P.c.deleted_at.is_(None))))
+            .where(V.c.id == visit_id)
+        )
+        row = (await self.session.execute(query)).first()
+        if row is None:
+            return None
+        key = None
+        if row.k_kid is not None:
+            key = SigningKey(row.k_kid, row.k_algorithm, row.k_public_key, row.k_private_key, row.k_created_at,
+                             row.k_retired_at, row.k_revoked_at)
+        inspector = None
+        if row.p_person_id is not None:
+            declared = []
+            if row.p_conflicts:
+                declared = [SqlInspectorRepository.conflict_from_row(c) for c in await self.session.execute(
+                    sa.select(PC).where(PC.c.person_id == row.p_person_id).order_by(PC.c.id))]
+            columns = SimpleNamespace(**{c.name: row._mapping[f"p_{c.name}"] for c in P.c})
+            inspector = SqlInspectorRepository.to_domain(columns, declared)
+        position = (row.ctx_lon, row.ctx_lat) if row.ctx_lon is not None and row.ctx_lat is not None else None
+        return CheckInContext(
+            visit=visit_from_row(row), earlier=await self.check_in_by_key(idempotency_key) if row.ctx_earlier else None,
+            key=key, generation=int(row.ctx_generation) if row.ctx_generation is not None else 1,
+            inspector=inspector, position=position)
 
     async def add_key(self, key: SigningKey) -> None:
         await self.session.execute(sa.insert(K).values(

@@ -41,7 +41,7 @@ QS = QuarterlySummaryRow.__table__
 OCCUPYING = [s.value for s in OCCUPYING_STATUSES]
 
 
-def _visit(r: Any) -> Visit:
+def visit_from_row(r: Any) -> Visit:
     return Visit(
         id=r.id, uscc=r.uscc, enterprise_name=r.enterprise_name, county_code=r.county_code, day=r.day,
         window_start=r.window_start, window_end=r.window_end, status=VisitStatus(r.status), team=tuple(r.team),
@@ -115,14 +115,14 @@ class SqlVisitRepository:
         if for_update:
             query = query.with_for_update()
         row = (await self.session.execute(query)).first()
-        return _visit(row) if row else None
+        return visit_from_row(row) if row else None
 
     async def get_many(self, visit_ids: Sequence[int]) -> dict[int, Visit]:
         out: dict[int, Visit] = {}
         ids = sorted(set(visit_ids))
         for i in range(0, len(ids), 1000):
             rows = await self.session.execute(sa.select(V).where(V.c.id.in_(ids[i:i + 1000])))
-            out.update({r.id: _visit(r) for r in rows})
+            out.update({r.id: visit_from_row(r) for r in rows})
         return out
 
     async def find(
@@ -153,7 +153,7 @@ class SqlVisitRepository:
         query = query.order_by(V.c.id)
         if limit is not None:
             query = query.limit(limit)
-        return [_visit(r) for r in await self.session.execute(query)]
+        return [visit_from_row(r) for r in await self.session.execute(query)]
 
     async def busy(self, person_ids: Sequence[str], start: date, end: date) -> list[Visit]:
         """Active visits on which any of these people is busy between the dates."""
@@ -162,7 +162,7 @@ class SqlVisitRepository:
         ids = sa.select(M.c.visit_id).where(M.c.person_id.in_(list(person_ids)), M.c.active.is_(True),
                                             M.c.day >= start, M.c.day <= end)
         rows = await self.session.execute(sa.select(V).where(V.c.id.in_(ids)).order_by(V.c.id))
-        return [_visit(r) for r in rows]
+        return [visit_from_row(r) for r in rows]
 
     async def of_enterprises(self, usccs: Sequence[str]) -> list[Visit]:
         """Active visits of these enterprises (merges join them)."""
@@ -171,7 +171,7 @@ class SqlVisitRepository:
         for i in range(0, len(keys), 1000):
             rows = await self.session.execute(sa.select(V).where(
                 V.c.uscc.in_(keys[i:i + 1000]), V.c.status.in_(OCCUPYING)).order_by(V.c.id))
-            out.extend(_visit(r) for r in rows)
+            out.extend(visit_from_row(r) for r in rows)
         return out
 
     async def scheduled(self, draw_id: str) -> set[str]:
