@@ -32,7 +32,7 @@ from app.main import create_app
 from app.settings import Settings, get_settings
 from tests.api.test_audit import enterprise_body, uscc
 from tests.api.test_audit_retention import NOW
-from tests.support import FixedClock
+from tests.support import FixedClock, session_token
 
 AUDIT = AuditRecordRow.__table__
 PASSWORD = "App-Role-Test-2026"
@@ -87,6 +87,7 @@ async def seed(container: Container) -> None:
         for n in range(3):
             uow.audit.record(AuditEvent("test.event", "thing", str(n)))
         await uow.commit()
+    await container.db.audit_sealer.seal()
 
 
 FORBIDDEN = [
@@ -156,7 +157,7 @@ async def test_the_service_running_as_the_app_role_appends_verifies_and_purges(
             async with service.uow(Actor("fixture", "system", None)) as uow:
                 user = await uow.users.add(User(None, name, name, user_role, unit, await service.hasher.hash(PASSWORD)))
                 await uow.commit()
-            token = service.tokens.issue({"sub": str(user.id), "role": user_role.value, "dept": unit}, minutes=10)
+            token = await session_token(service, user)
             headers[user_role] = {"Authorization": f"Bearer {token}"}
 
         application = create_app(role_settings, container=service)

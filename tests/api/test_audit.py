@@ -205,7 +205,8 @@ async def test_only_auditors_read_or_verify_the_trail(client: httpx.AsyncClient,
 @asynccontextmanager
 async def guard_bypassed(container: Container, event: str) -> AsyncIterator[AsyncConnection]:
     """A transaction in which a DBA (a superuser) has switched the append-only guard off; on SQLite the guard is put
-    back as it was."""
+    back as it was. Events still waiting to be chained are sealed first, so the tampering hits the chain."""
+    await container.db.audit_sealer.seal()
     guard = None
     try:
         async with container.db.engine.begin() as connection:

@@ -54,6 +54,7 @@ async def purge(container: Container, days: int = 186, now: datetime = NOW) -> P
 
 
 async def rows(container: Container) -> dict[int, datetime]:
+    await container.db.audit_sealer.seal()
     async with container.db.engine.connect() as connection:
         result = await connection.execute(sa.select(AUDIT.c.seq, AUDIT.c.at).order_by(AUDIT.c.seq))
         return {r.seq: r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC) for r in result}
@@ -67,7 +68,8 @@ async def auditor(make_user: MakeUser) -> dict[str, str]:
 @asynccontextmanager
 async def as_superuser(container: Container, *guards: str) -> AsyncIterator[AsyncConnection]:
     """A DBA with the guards off: PostgreSQL's replica mode skips triggers; SQLite's named triggers are dropped and
-    put back afterwards."""
+    put back afterwards. Events still waiting to be chained are sealed first."""
+    await container.db.audit_sealer.seal()
     saved: list[str] = []
     try:
         async with container.db.engine.begin() as connection:
