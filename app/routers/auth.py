@@ -42,8 +42,8 @@ def key_out(key: ApiKey) -> ApiKeyOut:
 async def issue_token(
     container: ContainerDep,
     uow: PublicUow,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=128)],
+    username: Annotated[str, Form(min_length=1, max_length=64)],
+    password: Annotated[str, Form(min_length=1, max_length=128)],
     otp: Annotated[str | None, Form(max_length=8, description="动态验证码（已启用第二重认证的账号）")] = None,
 ) -> TokenOut:
     settings = container.settings.auth

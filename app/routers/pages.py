@@ -45,7 +45,7 @@ def error_page(error: DomainError) -> HTMLResponse:
 
 
 @router.get("/q/{code}", response_class=HTMLResponse, summary="扫码页面：检查码显示检查任务、依据、检查人员和纪律告知；企业码显示其真伪",
-            responses={200: {"content": {"text/html": {}}}})
+            responses={200: {"content": {"text/html": {}}}, **problem_responses(404, 409, 422)})
 async def scanned(code: Code, uow: PublicUow, container: ContainerDep, request: Request) -> HTMLResponse:
     try:
         page = await checkin.scanned(uow.read(), container.keys, code)
@@ -59,7 +59,7 @@ async def scanned(code: Code, uow: PublicUow, container: ContainerDep, request: 
 
 
 @router.post("/q/{code}/rating", name="rate", response_class=HTMLResponse, summary="企业评价本次检查（匿名，一次）",
-             responses={200: {"content": {"text/html": {}}}})
+             responses={200: {"content": {"text/html": {}}}, **problem_responses(404, 409, 422)})
 async def rate(code: Code, uow: PublicUow, container: ContainerDep,
                score: Annotated[int, Form(ge=1, le=5)], comment: Annotated[str, Form(max_length=500)] = "") -> HTMLResponse:
     try:

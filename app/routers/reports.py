@@ -71,7 +71,7 @@ class MonthlyOut(Out):
             responses={200: {"description": "JSON，或 format 指定的文件（附件下载）",
                              "content": {REPORT_MEDIA_TYPES["xlsx"]: {}, REPORT_MEDIA_TYPES["csv"]: {},
                                          REPORT_MEDIA_TYPES["pdf"]: {}}},
-                       **problem_responses(401, 403, 422, 503)})
+                       **problem_responses(401, 403, 404, 422, 429, 503)})
 async def monthly(principal: Reader, _limited: Exports, uow: Uow, container: ContainerDep,
                   year: Annotated[int, Query(ge=2000, le=2100)], month: Annotated[int, Query(ge=1, le=12)],
                   department: Annotated[str | None, Query(max_length=16, description="单位；执法监督科不填为全局")] = None,
@@ -128,7 +128,7 @@ SummaryId = Annotated[int, Path(ge=1)]
 
 
 @router.post("/quarterly", response_model=SummaryOut, status_code=status.HTTP_201_CREATED,
-             summary="起草季度总结（数字按记录自动填入）", responses=problem_responses(401, 403, 409, 422))
+             summary="起草季度总结（数字按记录自动填入）", responses=problem_responses(401, 403, 404, 409, 422))
 async def draft_summary(body: SummaryIn, principal: Writer, uow: Uow, container: ContainerDep) -> SummaryOut:
     return SummaryOut.of(await quarterly.draft(uow.write(), principal, container.calendar, year=body.year,
                                                quarter=body.quarter, department=body.department_code))
