@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, status
+from fastapi import APIRouter, Depends, Form, Path, status
 from pydantic import Field
 
 from app.deps import ContainerDep, PrincipalDep, PublicUow, Uow, rate_limit, require
@@ -21,7 +21,7 @@ from app.routers.schemas.auth import (
     UserOut,
     UserPatch,
 )
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import MAX_ID, In, Out
 
 router = APIRouter(prefix="/api/v1", tags=["身份认证 auth"])
 Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
@@ -78,7 +78,7 @@ async def create_user(body: UserIn, principal: Admin, uow: Uow, container: Conta
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="修改用户（角色、单位、停用、重置密码）",
               responses=problem_responses(401, 403, 404, 409, 422))
-async def update_user(user_id: int, body: UserPatch, principal: Admin, uow: Uow, container: ContainerDep) -> UserOut:
+async def update_user(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: UserPatch, principal: Admin, uow: Uow, container: ContainerDep) -> UserOut:
     changes = body.model_dump(exclude_unset=True, exclude={"password"})
     user = await auth.update_user(uow.write(), principal, container.hasher, user_id, changes, password=body.password)
     return user_out(user)
@@ -99,7 +99,7 @@ async def create_api_key(body: ApiKeyIn, principal: Admin, uow: Uow) -> ApiKeyCr
 
 @router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, summary="吊销 API 密钥",
              responses=problem_responses(401, 403, 404))
-async def revoke_api_key(key_id: int, principal: Admin, uow: Uow) -> ApiKeyOut:
+async def revoke_api_key(key_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Admin, uow: Uow) -> ApiKeyOut:
     return key_out(await auth.revoke_api_key(uow.write(), principal, key_id))
 
 

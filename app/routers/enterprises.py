@@ -16,7 +16,7 @@ from app.domain.directories.model import Enterprise, EnterpriseStatus
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
 from app.domain.paging import page_size
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import PageOut, Reason, mask_phone
+from app.routers.schemas.common import MAX_PAGE_LIMIT, PageOut, Reason, mask_phone
 from app.routers.schemas.directories import (
     EnterpriseIn,
     EnterpriseOut,
@@ -58,7 +58,7 @@ async def list_enterprises(
     updated_since: Annotated[AwareDatetime | None, Query(description="只返回此时间之后变更的企业（须带时区，如 +08:00）")]
     = None,
     cursor: Annotated[str | None, Query(max_length=200, description="上一页返回的 next_cursor")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="每页条数（默认 50，最多 500，超出为 422）")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_LIMIT, description="每页条数（默认 50，最多 500，超出为 422）")] = None,
     with_total: Annotated[bool, Query(description="是否计算总数（大数据量时较慢）")] = False,
 ) -> PageOut[EnterpriseOut]:
     limits = container.settings.limits

@@ -114,7 +114,7 @@ async def _search(uow: PublicUow, q: str | None, uscc: str | None, plan_no: str 
 
 
 @api.get("/results", response_model=PublicResultsOut, summary="已公示的抽查结果（按企业名称、信用代码、任务、期间查询）",
-         responses=problem_responses(422))
+         responses=problem_responses(422, 429))
 async def public_results(
     uow: PublicUow, _limited: Limited, q: Search = None, uscc: UsccQuery = None,
     plan_no: Annotated[str | None, Query(max_length=32)] = None,
@@ -127,7 +127,8 @@ async def public_results(
     return PublicResultsOut(items=[PublicResultOut.of(r, units) for r in page], next_cursor=next_cursor)
 
 
-@router.get("/public/results", response_class=HTMLResponse, summary="抽查结果公示页面", responses={200: {"content": {"text/html": {}}}})
+@router.get("/public/results", response_class=HTMLResponse, summary="抽查结果公示页面",
+            responses={200: {"content": {"text/html": {}}}, **problem_responses(422, 429)})
 async def results_page(
     uow: PublicUow, request: Request, _limited: Limited, q: Search = None, uscc: Annotated[str | None, Query(max_length=18)] = None,
     plan_no: Annotated[str | None, Query(max_length=32)] = None,
