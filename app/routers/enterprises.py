@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import AwareDatetime
@@ -51,7 +51,8 @@ async def list_enterprises(
     container: ContainerDep,
     industry: Annotated[list[str] | None, Query(max_length=20, description="行业代码，可多选；GM 含全部工贸子行业")] = None,
     county: Annotated[list[str] | None, Query(max_length=9, description="区县代码，可多选")] = None,
-    credit_class: Annotated[list[str] | None, Query(max_length=5, description="信用风险分类 A/B/C/D，U 为未分类")] = None,
+    credit_class: Annotated[list[Literal["A", "B", "C", "D", "U"]] | None,
+                            Query(max_length=5, description="信用风险分类 A/B/C/D，U 为未分类")] = None,
     status_: Annotated[list[EnterpriseStatus] | None, Query(alias="status", max_length=4)] = None,
     tag: Annotated[str | None, Query(max_length=50, description="标签，如 重大危险源")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50, description="企业名称包含")] = None,

@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
-#: The largest row id (BIGINT; SQLite's INTEGER): a larger one can name no record, and would overflow the driver.
-MAX_ID = 2**63 - 1
+#: The largest id a request may carry: within BIGINT (a larger one overflowed the database driver) and the largest
+#: integer every JSON client reads exactly (2^53 - 1); no record will have a larger one.
+MAX_ID = 2**53 - 1
 #: An element of a list of codes in a request (unit, industry, county, item, credit class, USCC, person id).
 CodeItem = Annotated[str, Field(min_length=1, max_length=64)]
 #: A tag or a person's name in a list.
