@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import __version__
-from app.deps import Container
+from app.deps import SECOND_FACTOR_SETUP_PATHS, Container
 from app.logging import RequestIdMiddleware, configure_logging
 from app.routers import (
     audit,
@@ -34,7 +35,7 @@ from app.routers import (
     reports,
     visits,
 )
-from app.routers.errors import install_error_handlers
+from app.routers.errors import complete_contract, install_error_handlers
 from app.settings import Settings, get_settings
 
 #: Routes anyone may call without logging in; every other route requires a principal.
@@ -157,6 +158,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         openapi_url="/openapi.json" if docs else None,
     )
     install_error_handlers(app)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = complete_contract(generate(), no_refusal=SECOND_FACTOR_SETUP_PATHS)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     for module in (health, auth, calendar, departments, check_items, enterprises, inspectors, leave, plans, draws,
                    visits, onsite, followup, deadlines, reports, provincial, audit, public, pages,
                    dashboard):

@@ -15,8 +15,34 @@ REAL_SECRET = "a-production-secret-of-at-least-32-characters"
 def test_production_refuses_the_default_secrets() -> None:
     with pytest.raises(ValidationError, match="AUTH__JWT_SECRET"):
         Settings(environment=Environment.PRODUCTION)
+    with pytest.raises(ValidationError, match="AUTH__JWT_SECRET"):
+        Settings(environment=Environment.PRODUCTION, auth={"jwt_secret": "short-secret"})
     with pytest.raises(ValidationError, match="PROVINCIAL__BASE_URL"):
         Settings(environment=Environment.PRODUCTION, auth={"jwt_secret": REAL_SECRET})
+    with pytest.raises(ValidationError, match="PROVINCIAL__CLIENT_SECRET"):  # the simulator's published credential
+        Settings(environment=Environment.PRODUCTION, auth={"jwt_secret": REAL_SECRET},
+                 provincial={"base_url": "https://platform.example"})
+
+
+def test_production_refuses_the_default_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the service starts: settings read from the environment, the JWT secret left at its default."""
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("PROVINCIAL__BASE_URL", "https://platform.example")
+    monkeypatch.setenv("PROVINCIAL__CLIENT_SECRET", "not-the-simulator-1")
+    monkeypatch.delenv("AUTH__JWT_SECRET", raising=False)
+    with pytest.raises(ValidationError, match="AUTH__JWT_SECRET"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+async def test_cors_is_closed_with_the_default_settings() -> None:
+    """No origin is allowed unless configured: the development defaults send no CORS headers either."""
+    app = create_app(Settings(_env_file=None))  # type: ignore[call-arg]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as client:
+        preflight = await client.options("/api/v1/auth/token", headers={
+            "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"})
+        answer = await client.get("/api/v1/no-such-thing", headers={"Origin": "https://elsewhere.example"})
+    for response in (preflight, answer):
+        assert not any(name.startswith("access-control-") for name in response.headers)
 
 
 def test_production_refuses_sessions_without_an_idle_limit() -> None:

@@ -36,3 +36,22 @@ def test_contract_documents_problem_responses(generated: str) -> None:
     assert {"401", "403", "409", "422"} <= set(create["responses"])
     assert "application/problem+json" in create["responses"]["422"]["content"]
     assert "Problem" in spec["components"]["schemas"]
+
+
+def test_every_error_response_is_a_problem(generated: str) -> None:
+    """What the service sends: problem+json with the Problem schema (a page may answer with HTML instead), never
+    FastAPI's HTTPValidationError; body routes declare 400/413/422, signed-in routes 401."""
+    spec = yaml.safe_load(generated)
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            responses = operation["responses"]
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    assert set(response["content"]) <= {"application/problem+json", "text/html"}, (method, path)
+                    assert response["content"]["application/problem+json"]["schema"] == {
+                        "$ref": "#/components/schemas/Problem"}, (method, path, status)
+            if "requestBody" in operation:
+                assert {"400", "413", "422"} <= set(responses), (method, path)
+            if operation.get("security"):
+                assert "401" in responses, (method, path)

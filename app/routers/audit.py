@@ -16,7 +16,7 @@ from app.domain.auth.model import Permission, Principal
 from app.domain.paging import page_size
 from app.routers.errors import problem_responses
 from app.routers.schemas.audit import AuditRecordOut, ChainReportOut, audit_record_out
-from app.routers.schemas.common import Out, PageOut
+from app.routers.schemas.common import MAX_PAGE_LIMIT, Out, PageOut
 
 router = APIRouter(prefix="/api/v1/audit", tags=["审计留痕 audit"])
 Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
@@ -32,7 +32,7 @@ async def list_records(
     actor: Annotated[str | None, Query(max_length=100)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_LIMIT)] = None,
 ) -> PageOut[AuditRecordOut]:
     limits = container.settings.limits
     page = await container.queries.audit_records(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, status
+from fastapi import APIRouter, Depends, Form, Path, Query, status
 from pydantic import Field
 
 from app.deps import ContainerDep, PasswordLoginDep, PrincipalDep, PublicUow, Uow, rate_limit, require
@@ -27,7 +27,7 @@ from app.routers.schemas.auth import (
     UserOut,
     UserPatch,
 )
-from app.routers.schemas.common import In, Out, PageOut
+from app.routers.schemas.common import MAX_ID, In, Out, PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["身份认证 auth"])
 Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
@@ -55,8 +55,8 @@ def key_out(key: ApiKey) -> ApiKeyOut:
 async def issue_token(
     container: ContainerDep,
     uow: PublicUow,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=128)],
+    username: Annotated[str, Form(min_length=1, max_length=64)],
+    password: Annotated[str, Form(min_length=1, max_length=128)],
     otp: Annotated[str | None, Form(max_length=8, description="动态验证码（已启用第二重认证的账号）")] = None,
 ) -> TokenOut:
     settings = container.settings.auth
@@ -97,7 +97,7 @@ async def create_user(body: UserIn, principal: Admin, uow: Uow, container: Conta
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="修改用户（角色、单位、停用、重置密码）",
               responses=problem_responses(401, 403, 404, 409, 422))
-async def update_user(user_id: int, body: UserPatch, principal: Admin, uow: Uow, container: ContainerDep) -> UserOut:
+async def update_user(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: UserPatch, principal: Admin, uow: Uow, container: ContainerDep) -> UserOut:
     changes = body.model_dump(exclude_unset=True, exclude={"password"})
     user = await auth.update_user(uow.write(), principal, container.hasher, user_id, changes, password=body.password)
     return user_out(user)
@@ -118,7 +118,7 @@ async def create_api_key(body: ApiKeyIn, principal: KeyManager, uow: Uow) -> Api
 
 @router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, summary="吊销 API 密钥",
              responses=problem_responses(401, 403, 404))
-async def revoke_api_key(key_id: int, principal: KeyManager, uow: Uow) -> ApiKeyOut:
+async def revoke_api_key(key_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: KeyManager, uow: Uow) -> ApiKeyOut:
     return key_out(await auth.revoke_api_key(uow.write(), principal, key_id))
 
 

@@ -14,7 +14,7 @@ from app.domain.auth.model import Permission, Principal
 from app.domain.scheduling import feeds
 from app.domain.scheduling.calendar import check_range, days
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import MAX_ID, In, Out
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["工作日历 calendar"])
 #: Schedulers of a unit (schedule:read) and inspectors (results:enter, their own visits).
@@ -87,7 +87,7 @@ async def list_feeds(principal: ScheduleReader, uow: Uow,
 
 @router.delete("/feeds/{feed_id}", response_model=FeedOut, summary="撤销日历订阅（原地址立即失效）",
                responses=problem_responses(401, 403, 404))
-async def revoke_feed(feed_id: Annotated[int, Path(ge=1)], principal: ScheduleReader, uow: Uow) -> FeedOut:
+async def revoke_feed(feed_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: ScheduleReader, uow: Uow) -> FeedOut:
     return FeedOut.model_validate(await feeds.revoke_feed(uow.write(), principal, feed_id))
 
 

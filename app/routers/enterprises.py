@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import AwareDatetime
@@ -17,7 +17,7 @@ from app.domain.directories.model import Enterprise, EnterpriseStatus
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
 from app.domain.paging import page_size
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import PageOut, Reason
+from app.routers.schemas.common import MAX_PAGE_LIMIT, PageOut, Reason
 from app.routers.schemas.directories import (
     EnterpriseIn,
     EnterpriseOut,
@@ -52,14 +52,15 @@ async def list_enterprises(
     container: ContainerDep,
     industry: Annotated[list[str] | None, Query(max_length=20, description="行业代码，可多选；GM 含全部工贸子行业")] = None,
     county: Annotated[list[str] | None, Query(max_length=9, description="区县代码，可多选")] = None,
-    credit_class: Annotated[list[str] | None, Query(max_length=5, description="信用风险分类 A/B/C/D，U 为未分类")] = None,
+    credit_class: Annotated[list[Literal["A", "B", "C", "D", "U"]] | None,
+                            Query(max_length=5, description="信用风险分类 A/B/C/D，U 为未分类")] = None,
     status_: Annotated[list[EnterpriseStatus] | None, Query(alias="status", max_length=4)] = None,
     tag: Annotated[str | None, Query(max_length=50, description="标签，如 重大危险源")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50, description="企业名称包含")] = None,
     updated_since: Annotated[AwareDatetime | None, Query(description="只返回此时间之后变更的企业（须带时区，如 +08:00）")]
     = None,
     cursor: Annotated[str | None, Query(max_length=200, description="上一页返回的 next_cursor")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="每页条数（默认 50，最多 500，超出为 422）")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_LIMIT, description="每页条数（默认 50，最多 500，超出为 422）")] = None,
     with_total: Annotated[bool, Query(description="是否计算总数（大数据量时较慢）")] = False,
 ) -> PageOut[EnterpriseOut]:
     limits = container.settings.limits

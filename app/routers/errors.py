@@ -210,3 +210,45 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         s: {"model": Problem, "description": TITLES.get(s, "错误"), "content": {PROBLEM_MEDIA_TYPE: {}}}
         for s in statuses
     }
+
+
+#: Statuses the middleware and the error handlers may send for any route, whatever the route declares itself:
+#: a malformed body (400), an oversized one (413, ``BodySizeLimit``), a request that fails validation (422), and
+#: for routes that need a principal a missing or bad credential (401) or a refusal (403, e.g. the second factor).
+BODY_PROBLEMS = (400, 413, 422)
+PARAMETER_PROBLEMS = (422,)
+SIGNED_IN_PROBLEMS = (401, 403)
+
+
+def complete_contract(spec: dict[str, Any], *, no_refusal: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Makes the generated OpenAPI document say what the service sends: every error response is
+    ``application/problem+json`` with the ``Problem`` schema (FastAPI's own ``HTTPValidationError`` is never sent),
+    and each operation lists the problem statuses its middleware and handlers can produce. ``no_refusal``: paths
+    an account that is signed in is never refused (403) on. Changes ``spec`` in place and returns it."""
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    for path, methods in spec.get("paths", {}).items():
+        for operation in methods.values():
+            responses: dict[str, Any] = operation.setdefault("responses", {})
+            statuses: set[int] = set()
+            if operation.get("requestBody"):
+                statuses.update(BODY_PROBLEMS)
+            if operation.get("parameters"):
+                statuses.update(PARAMETER_PROBLEMS)
+            if operation.get("security"):
+                statuses.update(SIGNED_IN_PROBLEMS if path not in no_refusal else (401,))
+            for status in sorted(statuses):
+                responses.setdefault(str(status), {"description": TITLES.get(status, "错误")})
+            # A page answers a refusal it understands with a page, anything else (validation) with a problem.
+            page = "text/html" in str(responses.get("200", {}).get("content", {}))
+            for status, response in responses.items():
+                if status.isdigit() and int(status) >= 400:
+                    if int(status) == 422 and "HTTPValidationError" in str(response.get("content")):
+                        response["description"] = TITLES[422]
+                    response["content"] = {PROBLEM_MEDIA_TYPE: problem}
+                    if page:
+                        response["content"]["text/html"] = {"schema": {"type": "string"}}
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas = spec.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return spec

@@ -25,7 +25,7 @@ from app.domain.followup.model import (
     TransferKind,
 )
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import MAX_ID, CodeItem, In, Out
 from app.routers.uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["问题处置 follow-up"])
@@ -33,7 +33,7 @@ router = APIRouter(prefix="/api/v1", tags=["问题处置 follow-up"])
 ArchiveChecker = Annotated[Principal, Depends(require_any(Permission.RESULTS_REVIEW, Permission.AUDIT_READ))]
 Officer = Annotated[Principal, Depends(require(Permission.RESULTS_REVIEW))]
 Supervisor = Annotated[Principal, Depends(require(Permission.PLANS_APPROVE))]
-Id = Annotated[int, Path(ge=1)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class DocumentOut(Out):
@@ -61,7 +61,7 @@ class OrderItemIn(In):
 
 
 class OrderIn(In):
-    result_id: int = Field(ge=1)
+    result_id: int = Field(ge=1, le=MAX_ID)
     deadline: date | None = Field(None, description="整改期限（日期）")
     working_days: int | None = Field(None, ge=1, le=180, description="或：自下达之日起的工作日数")
     items: list[OrderItemIn] = Field(default_factory=list, max_length=100,
@@ -115,7 +115,7 @@ class ReportIn(In):
 
 
 class ReinspectIn(In):
-    reinspectors: list[str] = Field(min_length=1, max_length=10, description="复查人员（两名以上）")
+    reinspectors: list[CodeItem] = Field(min_length=1, max_length=10, description="复查人员（两名以上）")
     rectified: bool = Field(description="是否整改到位")
     opinion: str = Field(min_length=2, max_length=4000, description="复查意见")
 
@@ -159,7 +159,7 @@ async def reinspect(order_id: Id, body: ReinspectIn, principal: Officer, uow: Uo
 
 
 class TransferIn(In):
-    result_id: int = Field(ge=1)
+    result_id: int = Field(ge=1, le=MAX_ID)
     kind: TransferKind
     receiver: str = Field(min_length=2, max_length=200, description="接收单位，如 本局法制科 或 秦皇岛市生态环境局")
     reason: str = Field(min_length=2, max_length=4000, description="移送理由和涉嫌违法事实")
@@ -234,7 +234,7 @@ async def close(transfer_id: Id, body: CloseIn, principal: Officer, uow: Uow) ->
 
 
 class SanctionIn(In):
-    result_id: int = Field(ge=1)
+    result_id: int = Field(ge=1, le=MAX_ID)
     to_class: str = Field(min_length=1, max_length=1, description="调整后的信用风险分类（A/B/C/D）")
     reason: str = Field(min_length=2, max_length=2000)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from app.deps import ContainerDep, Uow, require
 from app.domain.auth.model import Permission, Principal
@@ -15,7 +15,7 @@ from app.domain.directories.inspector_import import import_inspectors
 from app.domain.directories.model import Conflict, Inspector, InspectorStatus
 from app.domain.paging import page_size
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import PageOut, Reason
+from app.routers.schemas.common import MAX_ID, MAX_PAGE_LIMIT, PageOut, Reason
 from app.routers.schemas.directories import (
     ConflictIn,
     ConflictOut,
@@ -57,7 +57,7 @@ async def list_inspectors(
     specialty: Annotated[str | None, Query(max_length=8, description="专业领域（行业代码）")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50, description="姓名包含，或人员编号、执法证号")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_LIMIT)] = None,
 ) -> PageOut[InspectorOut]:
     limits = container.settings.limits
     f = InspectorFilter(department=department or [], status=[s.value for s in status_ or []], specialty=specialty, q=q)
@@ -137,5 +137,5 @@ async def declare_conflict(person_id: str, body: ConflictIn, principal: Writer, 
 
 @router.delete("/{person_id}/conflicts/{conflict_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="撤销利害关系声明", responses=problem_responses(401, 403, 404))
-async def withdraw_conflict(person_id: str, conflict_id: int, principal: Writer, uow: Uow) -> None:
+async def withdraw_conflict(person_id: str, conflict_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Writer, uow: Uow) -> None:
     await service.withdraw_conflict(uow.write(), principal, person_id, conflict_id)

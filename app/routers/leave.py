@@ -14,7 +14,7 @@ from app.domain.scheduling import leave as service
 from app.domain.scheduling.model import Leave
 from app.domain.scheduling.service import Replanned
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import In, Out, Reason
+from app.routers.schemas.common import MAX_ID, In, Out, Reason
 
 router = APIRouter(prefix="/api/v1/inspectors", tags=["执法人员名录库 inspectors"])
 Reader = Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
@@ -80,6 +80,6 @@ async def record_leave(person_id: PersonId, body: LeaveIn, principal: Writer, uo
 
 @router.delete("/{person_id}/leave/{leave_id}", response_model=LeaveOut, summary="撤销请假（须说明原因，记录保留）",
                responses=problem_responses(401, 403, 404, 422))
-async def cancel_leave(person_id: PersonId, leave_id: Annotated[int, Path(ge=1)], reason: Reason, principal: Writer,
+async def cancel_leave(person_id: PersonId, leave_id: Annotated[int, Path(ge=1, le=MAX_ID)], reason: Reason, principal: Writer,
                        uow: Uow) -> LeaveOut:
     return LeaveOut.of(await service.cancel_leave(uow.write(), principal, person_id, leave_id, reason))

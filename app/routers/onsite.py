@@ -25,7 +25,7 @@ from app.domain.onsite.model import (
 )
 from app.domain.paging import decode_int_cursor, encode_cursor, page_size
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import In, Out, PageOut
+from app.routers.schemas.common import MAX_ID, MAX_PAGE_LIMIT, In, Out, PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["现场检查 on site"])
 #: Who works on a visit (the team: results:enter) and who reads it (its units' schedulers, or its team).
@@ -40,7 +40,7 @@ def code_response(url: str, fmt: str, title: str, *, cache: str = "private, max-
     return Response(content, media_type=media_type, headers={"Cache-Control": cache})
 
 
-VisitId = Annotated[int, Path(ge=1, description="检查安排编号")]
+VisitId = Annotated[int, Path(ge=1, le=MAX_ID, description="检查安排编号")]
 Uscc = Annotated[str, Path(min_length=18, max_length=18, pattern=r"^[0-9A-Z]{18}$")]
 Format = Annotated[Literal["json", "png", "svg"], Query(description="json：码文本；png / svg：二维码图片")]
 Reviewer = Annotated[Principal, Depends(require(Permission.RESULTS_REVIEW))]
@@ -156,7 +156,7 @@ class CheckInOut(Out):
 @router.post("/visits/{visit_id}/check-in", response_model=CheckInOut, status_code=status.HTTP_201_CREATED,
              summary="扫码签到（核验签名码、检查组成员与执法证、时间窗、设备位置；幂等）",
              responses={200: {"description": "同一幂等键的重复请求：返回首次签到", "model": CheckInOut},
-                        **problem_responses(401, 403, 404, 409, 422)})
+                        **problem_responses(401, 403, 404, 409, 422, 429)})
 async def check_in(visit_id: VisitId, body: CheckInIn, principal: TeamMember,
                    _limited: Annotated[None, Depends(rate_limit("checkin"))], uow: Uow, container: ContainerDep,
                    response: Response,
@@ -207,7 +207,7 @@ class HazardIn(In):
     description: str = Field(min_length=2, max_length=2000)
     location: str = Field(min_length=1, max_length=200, description="隐患部位")
     legal_basis: str = Field(min_length=2, max_length=2000, description="依据")
-    photo_ids: list[int] = Field(default_factory=list, max_length=20)
+    photo_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default_factory=list, max_length=20)
 
 
 class FindingIn(In):
@@ -278,7 +278,7 @@ async def upload_photo(visit_id: VisitId, principal: TeamMember, uow: Uow, conta
 
 @router.get("/photos/{photo_id}", summary="查看证据照片（仅检查组和负责单位）",
             responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, **problem_responses(401, 403, 404)})
-async def photo(photo_id: Annotated[int, Path(ge=1)], principal: VisitReader, uow: Uow,
+async def photo(photo_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: VisitReader, uow: Uow,
                 container: ContainerDep) -> Response:
     meta, content = await inspection.photo_bytes(uow.read(), principal, container.files, photo_id)
     return Response(content, media_type=meta.content_type,
@@ -357,7 +357,7 @@ async def list_results(
     principal: Reviewer, uow: Uow, container: ContainerDep,
     department: Annotated[str | None, Query(max_length=16)] = None,
     result_status: Annotated[ResultStatus | None, Query(alias="status")] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_LIMIT)] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> PageOut[ResultOut]:
     limits = container.settings.limits
@@ -372,12 +372,12 @@ async def list_results(
 
 @router.post("/results/{result_id}/review", response_model=ResultOut, summary="审核检查结果（通过或退回；不能审核本人录入的结果）",
              responses=problem_responses(401, 403, 404, 409, 422))
-async def review(result_id: Annotated[int, Path(ge=1)], body: ReviewIn, principal: Reviewer, uow: Uow) -> ResultOut:
+async def review(result_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: ReviewIn, principal: Reviewer, uow: Uow) -> ResultOut:
     return ResultOut.of(await inspection.review(uow.write(), principal, result_id, approve=body.approve,
                                                 reason=body.reason))
 
 
 @router.post("/results/{result_id}/publish", response_model=ResultOut,
              summary="公示检查结果（须已审核；推送省级平台）", responses=problem_responses(401, 403, 404, 409))
-async def publish(result_id: Annotated[int, Path(ge=1)], principal: Reviewer, uow: Uow) -> ResultOut:
+async def publish(result_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Reviewer, uow: Uow) -> ResultOut:
     return ResultOut.of(await inspection.publish(uow.write(), principal, result_id))

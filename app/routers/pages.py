@@ -45,7 +45,7 @@ def error_page(error: DomainError) -> HTMLResponse:
 
 
 @router.get("/q/{code}", response_class=HTMLResponse, summary="扫码页面：检查码显示检查任务、依据、检查人员和纪律告知；企业码显示其真伪",
-            responses={200: {"content": {"text/html": {}}}})
+            responses={200: {"content": {"text/html": {}}}, **problem_responses(404, 409, 422)})
 async def scanned(code: Code, uow: PublicUow, container: ContainerDep, request: Request) -> HTMLResponse:
     try:
         page = await checkin.scanned(uow.read(), container.keys, code)
@@ -59,7 +59,7 @@ async def scanned(code: Code, uow: PublicUow, container: ContainerDep, request: 
 
 
 @router.post("/q/{code}/rating", name="rate", response_class=HTMLResponse, summary="企业评价本次检查（匿名，一次）",
-             responses={200: {"content": {"text/html": {}}}})
+             responses={200: {"content": {"text/html": {}}}, **problem_responses(404, 409, 422)})
 async def rate(code: Code, uow: PublicUow, container: ContainerDep,
                score: Annotated[int, Form(ge=1, le=5)], comment: Annotated[str, Form(max_length=500)] = "") -> HTMLResponse:
     try:
@@ -114,7 +114,7 @@ async def _search(uow: PublicUow, q: str | None, uscc: str | None, plan_no: str 
 
 
 @api.get("/results", response_model=PublicResultsOut, summary="已公示的抽查结果（按企业名称、信用代码、任务、期间查询）",
-         responses=problem_responses(422))
+         responses=problem_responses(422, 429))
 async def public_results(
     uow: PublicUow, _limited: Limited, q: Search = None, uscc: UsccQuery = None,
     plan_no: Annotated[str | None, Query(max_length=32)] = None,
@@ -127,7 +127,8 @@ async def public_results(
     return PublicResultsOut(items=[PublicResultOut.of(r, units) for r in page], next_cursor=next_cursor)
 
 
-@router.get("/public/results", response_class=HTMLResponse, summary="抽查结果公示页面", responses={200: {"content": {"text/html": {}}}})
+@router.get("/public/results", response_class=HTMLResponse, summary="抽查结果公示页面",
+            responses={200: {"content": {"text/html": {}}}, **problem_responses(422, 429)})
 async def results_page(
     uow: PublicUow, request: Request, _limited: Limited, q: Search = None, uscc: Annotated[str | None, Query(max_length=18)] = None,
     plan_no: Annotated[str | None, Query(max_length=32)] = None,

@@ -14,6 +14,7 @@ from app.domain.plans import service as plans
 from app.domain.plans.model import PlanStatus, QuarterQuota, SamplingMode
 from app.domain.plans.visits import task_visit_items
 from app.routers.errors import problem_responses
+from app.routers.schemas.common import MAX_ID
 from app.routers.schemas.plans import (
     AdjustmentIn,
     AdjustmentOut,
@@ -110,7 +111,7 @@ async def request_adjustment(plan_no: PlanNo, body: AdjustmentIn, principal: Wri
     return AdjustmentOut.of(adjustment)
 
 
-AdjustmentId = Annotated[int, Path(ge=1)]
+AdjustmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/plan-adjustments/{adjustment_id}/approve", response_model=AdjustmentOut,

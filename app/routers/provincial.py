@@ -16,6 +16,7 @@ from app.domain.provincial.model import DirectoryKind
 from app.domain.sync import service as sync
 from app.domain.sync.model import SyncTrigger
 from app.routers.errors import problem_responses
+from app.routers.schemas.common import MAX_ID, MAX_PAGE_LIMIT
 from app.routers.schemas.provincial import (
     OutboxMessageOut,
     OutboxPageOut,
@@ -28,7 +29,7 @@ from app.routers.schemas.provincial import (
 router = APIRouter(prefix="/api/v1", tags=["省级平台 provincial platform"])
 Reader = Annotated[Principal, Depends(require(Permission.PROVINCIAL_READ))]
 Operator = Annotated[Principal, Depends(require(Permission.PROVINCIAL_OPERATE))]
-Limit = Annotated[int | None, Query(ge=1, description="每页条数")]
+Limit = Annotated[int | None, Query(ge=1, le=MAX_PAGE_LIMIT, description="每页条数")]
 
 
 def _limit(container: ContainerDep, limit: int | None) -> int:
@@ -49,7 +50,7 @@ async def start_sync(body: SyncRunIn, principal: Operator, uow: Uow, container: 
 @router.get("/sync/runs", response_model=list[SyncRunOut], summary="同步任务（新→旧）",
             responses=problem_responses(401, 403, 422))
 async def list_sync_runs(principal: Reader, uow: Uow, container: ContainerDep, limit: Limit = None,
-                         before: Annotated[int | None, Query(ge=1, description="只列出 id 小于此值的任务")] = None,
+                         before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="只列出 id 小于此值的任务")] = None,
                          ) -> list[SyncRunOut]:
     runs = await sync.list_runs(uow.read(), principal, limit=_limit(container, limit), before_id=before)
     return [SyncRunOut.of(r) for r in runs]
@@ -57,7 +58,7 @@ async def list_sync_runs(principal: Reader, uow: Uow, container: ContainerDep, l
 
 @router.get("/sync/runs/{run_id}", response_model=SyncRunOut, summary="同步任务的状态与计数",
             responses=problem_responses(401, 403, 404))
-async def get_sync_run(run_id: Annotated[int, Path(ge=1)], principal: Reader, uow: Uow) -> SyncRunOut:
+async def get_sync_run(run_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Reader, uow: Uow) -> SyncRunOut:
     return SyncRunOut.of(await sync.read_run(uow.read(), principal, run_id))
 
 
@@ -73,7 +74,7 @@ async def quarantine(
     principal: Reader, uow: Uow, container: ContainerDep,
     kind: Annotated[DirectoryKind | None, Query(description="目录")] = None,
     resolved: Annotated[bool | None, Query(description="true 已解除；false 仍在隔离；不填为全部")] = None,
-    after: Annotated[int | None, Query(ge=0, description="从此 id 之后开始")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="从此 id 之后开始")] = None,
     limit: Limit = None,
 ) -> list[QuarantinedOut]:
     records = await sync.list_quarantine(uow.read(), principal, kind=kind, resolved=resolved,
@@ -87,7 +88,7 @@ async def quarantine(
 async def list_outbox(
     principal: Reader, uow: Uow, container: ContainerDep,
     status_: Annotated[MessageStatus | None, Query(alias="status", description="pending、delivered 或 dead（死信）")] = None,
-    after: Annotated[int | None, Query(ge=0, description="从此 id 之后开始")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="从此 id 之后开始")] = None,
     limit: Limit = None,
 ) -> OutboxPageOut:
     size = _limit(container, limit)
@@ -98,11 +99,11 @@ async def list_outbox(
 
 @router.get("/outbox/{message_id}", response_model=OutboxMessageOut, summary="一条推送消息的内容与投递情况",
             responses=problem_responses(401, 403, 404))
-async def get_outbox_message(message_id: Annotated[int, Path(ge=1)], principal: Reader, uow: Uow) -> OutboxMessageOut:
+async def get_outbox_message(message_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Reader, uow: Uow) -> OutboxMessageOut:
     return OutboxMessageOut.of(await outbox.get_message(uow.read(), principal, message_id))
 
 
 @router.post("/outbox/{message_id}/retry", response_model=OutboxMessageOut, summary="重发死信（使用新的 requestId）",
              responses=problem_responses(401, 403, 404, 409))
-async def retry_outbox_message(message_id: Annotated[int, Path(ge=1)], principal: Operator, uow: Uow) -> OutboxMessageOut:
+async def retry_outbox_message(message_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Operator, uow: Uow) -> OutboxMessageOut:
     return OutboxMessageOut.of(await outbox.retry_dead_letter(uow.write(), principal, message_id))

@@ -18,7 +18,7 @@ from app.domain.reports import quarterly
 from app.domain.reports.model import SECTIONS, QuarterlySummary, SummaryStatus
 from app.domain.reports.monthly import MonthlyReport
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import MAX_ID, In, Out
 
 router = APIRouter(prefix="/api/v1/reports", tags=["报表 reports"])
 Reader = Annotated[Principal, Depends(require(Permission.COMPLIANCE_READ))]
@@ -71,7 +71,7 @@ class MonthlyOut(Out):
             responses={200: {"description": "JSON，或 format 指定的文件（附件下载）",
                              "content": {REPORT_MEDIA_TYPES["xlsx"]: {}, REPORT_MEDIA_TYPES["csv"]: {},
                                          REPORT_MEDIA_TYPES["pdf"]: {}}},
-                       **problem_responses(401, 403, 422, 503)})
+                       **problem_responses(401, 403, 404, 422, 429, 503)})
 async def monthly(principal: Reader, _limited: Exports, uow: Uow, container: ContainerDep,
                   year: Annotated[int, Query(ge=2000, le=2100)], month: Annotated[int, Query(ge=1, le=12)],
                   department: Annotated[str | None, Query(max_length=16, description="单位；执法监督科不填为全局")] = None,
@@ -95,7 +95,7 @@ class SummaryIn(In):
 
 
 class SummaryPatch(In):
-    sections: dict[str, str] = Field(default_factory=dict, description="要修改的部分：progress 工作进展、inspections 抽查情况、"
+    sections: dict[str, Annotated[str, Field(max_length=quarterly.MAX_SECTION)]] = Field(default_factory=dict, max_length=len(SECTIONS), description="要修改的部分：progress 工作进展、inspections 抽查情况、"
                                      "joint 联合检查、disclosure 信息公开、problems 存在问题、next_steps 下一步计划")
     refresh: bool = Field(False, description="先按记录重新计算数字")
 
@@ -124,11 +124,11 @@ class SummaryOut(Out):
                    submitted_at=s.submitted_at, version=s.version)
 
 
-SummaryId = Annotated[int, Path(ge=1)]
+SummaryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/quarterly", response_model=SummaryOut, status_code=status.HTTP_201_CREATED,
-             summary="起草季度总结（数字按记录自动填入）", responses=problem_responses(401, 403, 409, 422))
+             summary="起草季度总结（数字按记录自动填入）", responses=problem_responses(401, 403, 404, 409, 422))
 async def draft_summary(body: SummaryIn, principal: Writer, uow: Uow, container: ContainerDep) -> SummaryOut:
     return SummaryOut.of(await quarterly.draft(uow.write(), principal, container.calendar, year=body.year,
                                                quarter=body.quarter, department=body.department_code))
@@ -157,7 +157,7 @@ async def submit_summary(summary_id: SummaryId, principal: Writer, uow: Uow) -> 
 @router.get("/quarterly/{summary_id}/export", summary="导出季度总结（Excel 或 PDF）",
             responses={200: {"description": "format 指定的文件（附件下载）",
                              "content": {REPORT_MEDIA_TYPES["xlsx"]: {}, REPORT_MEDIA_TYPES["pdf"]: {}}},
-                       **problem_responses(401, 403, 404, 422, 503)})
+                       **problem_responses(401, 403, 404, 422, 429, 503)})
 async def quarterly_export(summary_id: SummaryId, principal: Reader, _limited: Exports, uow: Uow,
                            format: Annotated[Literal["xlsx", "pdf"], Query(
                                description="xlsx（Excel）或 pdf")] = "xlsx") -> Response:

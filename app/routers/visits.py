@@ -16,7 +16,7 @@ from app.domain.paging import decode_int_cursor, encode_cursor, page_size
 from app.domain.scheduling import service
 from app.domain.scheduling.model import Visit, VisitChange, VisitStatus
 from app.routers.errors import problem_responses
-from app.routers.schemas.common import In, Out, PageOut
+from app.routers.schemas.common import MAX_ID, MAX_PAGE_LIMIT, In, Out, PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["排期 schedule"])
 #: A visit is read by its units' schedulers and its team; the phone's day by inspectors.
@@ -24,7 +24,7 @@ VisitReader = Annotated[Principal, Depends(require_any(Permission.SCHEDULE_READ,
 TeamMember = Annotated[Principal, Depends(require(Permission.RESULTS_ENTER))]
 Reader = Annotated[Principal, Depends(require(Permission.SCHEDULE_READ))]
 Writer = Annotated[Principal, Depends(require(Permission.SCHEDULE_WRITE))]
-VisitId = Annotated[int, Path(ge=1, description="检查安排编号")]
+VisitId = Annotated[int, Path(ge=1, le=MAX_ID, description="检查安排编号")]
 DrawId = Annotated[str, Path(min_length=3, max_length=96, description="抽取编号")]
 
 
@@ -151,7 +151,7 @@ async def list_visits(
     end: Annotated[date | None, Query(alias="to", description="检查日不晚于")] = None,
     visit_status: Annotated[VisitStatus | None, Query(alias="status")] = None,
     county: Annotated[str | None, Query(max_length=6)] = None,
-    limit: Annotated[int | None, Query(ge=1, description="每页条数（默认 50，最多 500）")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_LIMIT, description="每页条数（默认 50，最多 500）")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> PageOut[VisitOut]:
     limits = container.settings.limits

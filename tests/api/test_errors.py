@@ -243,3 +243,47 @@ async def test_upload_over_the_file_limit_is_413(small_limit_client: httpx.Async
 
     body = assert_problem(response, 413, "payload.too_large")
     assert body["max_bytes"] == SMALL_LIMIT
+
+
+#: What must never reach a client: a traceback, the exception's type, the statement or the driver's words.
+LEAKS = ("Traceback", 'File "', "IntegrityError", "sqlalchemy", "sqlite", "asyncpg", "psycopg", "INSERT INTO",
+         "NOT NULL", "not-null", "department", "[SQL:", "[parameters:")
+
+
+async def test_a_database_integrity_error_is_a_500_problem_without_sql(settings: Settings, container: Container) -> None:
+    """A constraint the database enforces and the service did not check first (here a row without its name,
+    written by a throwaway route) answers 500 without the statement, the constraint or the driver's message."""
+    import sqlalchemy as sa
+
+    throwaway = create_app(settings, container=container)
+    raised: list[BaseException] = []
+
+    @throwaway.post("/integrity")
+    async def violate() -> None:
+        try:
+            async with container.db.engine.begin() as connection:
+                await connection.execute(sa.text("INSERT INTO department (code) VALUES ('XX')"))
+        except Exception as exc:
+            raised.append(exc)
+            raise
+
+    async with LifespanManager(throwaway):
+        transport = httpx.ASGITransport(app=throwaway, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.post("/integrity", headers={"X-Request-ID": "integrity-1"})
+
+    assert [type(e) for e in raised] == [sa.exc.IntegrityError]
+    body = assert_problem(response, 500, "server.internal_error")
+    assert body["request_id"] == "integrity-1"
+    assert set(body) == PROBLEM_KEYS
+    for leak in LEAKS:
+        assert leak.lower() not in response.text.lower(), leak
+
+
+async def test_validation_problems_do_not_echo_internals(client: httpx.AsyncClient, supervisor: dict[str, str]) -> None:
+    response = await client.post("/api/v1/enterprises", content=b'{"uscc": ', headers=supervisor | {
+        "content-type": "application/json"})
+
+    assert_problem(response, 400, "request.malformed_json")
+    for leak in ("Traceback", 'File "', "pydantic", "json.decoder"):
+        assert leak not in response.text

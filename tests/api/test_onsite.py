@@ -242,7 +242,7 @@ async def test_photos_are_checked_and_served_to_the_team_and_its_unit_only(
     assert_problem(await client.post(url, files={"file": ("x.jpg", b"<script>alert(1)</script>", "image/jpeg")},
                                      headers=site.phone), 422, "photo.type_not_allowed")
     assert_problem(await client.post(url, files={"file": ("x.jpg", JPEG + b"\x00" * (11 * 1024 * 1024), "image/jpeg")},
-                                     headers=site.phone), 422, "photo.too_large")
+                                     headers=site.phone), 413, "photo.too_large")
     auditor = await make_user("auditor", "ZJK")
     refused = (await client.get("/api/v1/audit/records", params={"action": "photo.upload.refused"},
                                 headers=auditor)).json()["items"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, PayloadTooLarge
 from app.domain.onsite.model import NOT_INSPECTED, PROBLEMS, Finding, FindingOutcome, ResultType
 
 #: Photo types accepted, by their magic bytes (the declared type must agree).
@@ -65,7 +65,7 @@ def check_photo(content: bytes, declared: str | None, max_bytes: int) -> str:
     if not content:
         raise InvalidInput("照片为空", "empty upload", code="photo.empty", details={"field": "file"})
     if len(content) > max_bytes:
-        raise InvalidInput(f"照片超过 {max_bytes // (1024 * 1024)} MB 上限", "photo too large", code="photo.too_large",
+        raise PayloadTooLarge(f"照片超过 {max_bytes // (1024 * 1024)} MB 上限", "photo too large", code="photo.too_large",
                            details={"field": "file", "max_bytes": max_bytes})
     actual = sniff_photo(content)
     if actual is None:

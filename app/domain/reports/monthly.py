@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from app.domain.auth.model import Permission, Principal
 from app.domain.directories.reference import COUNTIES, INDUSTRIES
 from app.domain.draws.model import DrawStatus
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, NotFound
 from app.domain.followup.model import OrderStatus, SanctionStatus
 from app.domain.onsite.model import HazardLevel, ResultStatus
 from app.domain.plans.model import JointType, Task
@@ -94,6 +94,8 @@ async def monthly(uow: UnitOfWork, principal: Principal, calendar: WorkingDayCal
     start, end = month_bounds(year, month)
     async with uow:
         units = {d.code: d.name for d in await uow.departments.list()}
+        if department is not None and department not in units:
+            raise NotFound(f"单位“{department}”不存在", f"unit '{department}' not found", code="department.not_found")
         tasks: dict[tuple[str, str], Task] = {}
         for plan in await uow.plans.find(year=year):
             for task in plan.tasks:

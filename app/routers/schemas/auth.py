@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from app.domain.auth.model import Permission, Role
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import MAX_ID, In, Out
 
 
 class TokenOut(Out):
@@ -59,7 +59,7 @@ class UserOut(Out):
 
 class ApiKeyIn(In):
     name: str = Field(min_length=2, max_length=100, examples=["市应急指挥平台对接"])
-    user_id: int = Field(description="密钥所属用户（通常为 integration 角色）")
+    user_id: int = Field(ge=1, le=MAX_ID, description="密钥所属用户（通常为 integration 角色）")
     scopes: list[Permission] = Field(min_length=1, max_length=20)
     expires_at: datetime | None = None
 

@@ -9,6 +9,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
+#: The largest id a request may carry: within BIGINT (a larger one overflowed the database driver) and the largest
+#: integer every JSON client reads exactly (2^53 - 1); no record will have a larger one.
+MAX_ID = 2**53 - 1
+#: An element of a list of codes in a request (unit, industry, county, item, credit class, USCC, person id).
+CodeItem = Annotated[str, Field(min_length=1, max_length=64)]
+#: A tag or a person's name in a list.
+TextItem = Annotated[str, Field(min_length=1, max_length=50)]
+
+#: The largest page size any setting allows (``LIMITS__MAX_PAGE_SIZE`` is at most this); over the configured
+#: maximum is 422 ``paging.limit_too_large``.
+MAX_PAGE_LIMIT = 10_000
+
 
 class In(BaseModel):
     """Request bodies: unknown fields are rejected (no mass assignment of server-owned fields)."""

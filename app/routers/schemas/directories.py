@@ -17,7 +17,7 @@ from app.domain.directories.model import (
     ItemStatus,
     SafetyRiskLevel,
 )
-from app.routers.schemas.common import In, Out, reject_null
+from app.routers.schemas.common import CodeItem, In, Out, TextItem, reject_null
 
 
 class DepartmentIn(In):
@@ -120,11 +120,11 @@ class EnterpriseFields(In):
     industry_code: str = Field(min_length=1, max_length=8, examples=["GM-JX"])
     status: EnterpriseStatus = EnterpriseStatus.ACTIVE
     address: str | None = Field(None, max_length=300)
-    longitude: float | None = Field(None, description="经度（WGS-84）")
-    latitude: float | None = Field(None, description="纬度（WGS-84）")
+    longitude: float | None = Field(None, ge=-180, le=180, description="经度（WGS-84）")
+    latitude: float | None = Field(None, ge=-90, le=90, description="纬度（WGS-84）")
     credit_class: CreditClass | None = Field(None, description="信用风险分类（内部使用，不对外公开）")
     safety_risk_level: SafetyRiskLevel | None = None
-    tags: list[str] = Field(default_factory=list, max_length=20, examples=[["重大危险源"]])
+    tags: list[TextItem] = Field(default_factory=list, max_length=20, examples=[["重大危险源"]])
     legal_person: str | None = Field(None, max_length=50)
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=32)
@@ -141,11 +141,11 @@ class EnterprisePatch(In):
     industry_code: str | None = Field(None, min_length=1, max_length=8)
     status: EnterpriseStatus | None = None
     address: str | None = Field(None, max_length=300)
-    longitude: float | None = None
-    latitude: float | None = None
+    longitude: float | None = Field(None, ge=-180, le=180)
+    latitude: float | None = Field(None, ge=-90, le=90)
     credit_class: CreditClass | None = None
     safety_risk_level: SafetyRiskLevel | None = None
-    tags: list[str] | None = Field(None, max_length=20)
+    tags: list[TextItem] | None = Field(None, max_length=20)
     legal_person: str | None = Field(None, max_length=50)
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=32)
@@ -225,7 +225,7 @@ class InspectorFields(In):
     cert_no: str = Field(min_length=2, max_length=40, description="执法证号")
     cert_expiry: date = Field(description="执法证有效期至")
     status: InspectorStatus = InspectorStatus.ON_DUTY
-    specialties: list[str] = Field(default_factory=list, max_length=20, description="专业领域（行业代码）")
+    specialties: list[CodeItem] = Field(default_factory=list, max_length=20, description="专业领域（行业代码）")
     phone: str | None = Field(None, max_length=32)
 
 
@@ -240,7 +240,7 @@ class InspectorPatch(In):
     cert_no: str | None = Field(None, min_length=2, max_length=40)
     cert_expiry: date | None = None
     status: InspectorStatus | None = None
-    specialties: list[str] | None = Field(None, max_length=20)
+    specialties: list[CodeItem] | None = Field(None, max_length=20)
     phone: str | None = Field(None, max_length=32)
 
     _required = field_validator("name", "department_code", "cert_no", "cert_expiry", "status")(reject_null)

@@ -8,12 +8,12 @@ from typing import Any
 from pydantic import Field
 
 from app.domain.draws.model import Draw, DrawStatus, SeedKind
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import CodeItem, In, Out, TextItem
 
 
 class PrepareIn(In):
     replaces: str | None = Field(None, max_length=96, description="替代的已作废抽取编号（重新抽取时必填）")
-    targets: list[str] | None = Field(None, max_length=100_000,
+    targets: list[CodeItem] | None = Field(None, max_length=100_000,
                                       description="本局参加而非牵头的任务：牵头部门抽中的企业（统一社会信用代码）")
     lead_bundle: dict[str, Any] | None = Field(None, description="或牵头部门的 CN-INSPECT/v1 抽取记录（导入前先核验）")
 
@@ -21,7 +21,7 @@ class PrepareIn(In):
 class SeedIn(In):
     seed: str = Field(min_length=1, max_length=200, description="公开摇号得到的随机种子（至少 20 位十进制数字）")
     kind: SeedKind = Field(SeedKind.PUBLIC_CEREMONY, description="public-ceremony 公开摇号；system 系统生成（仅测试演示）")
-    witnesses: list[str] = Field(default_factory=list, max_length=20, description="见证人（纪检人员、企业代表等）")
+    witnesses: list[TextItem] = Field(default_factory=list, max_length=20, description="见证人（纪检人员、企业代表等）")
 
 
 class MemberChangeIn(In):

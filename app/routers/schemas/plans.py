@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -22,17 +22,17 @@ from app.domain.plans.model import (
     Task,
     TaskType,
 )
-from app.routers.schemas.common import In, Out
+from app.routers.schemas.common import CodeItem, In, Out, TextItem
 
 Code = Field(min_length=1, max_length=16)
 
 
 class ScopeIn(In):
     text: str = Field(min_length=1, max_length=300, description="抽查对象范围（原文）")
-    industries: list[str] = Field(default_factory=list, max_length=30, description="行业代码")
-    counties: list[str] = Field(default_factory=list, max_length=9, description="区县代码（空为全市）")
-    tags: list[str] = Field(default_factory=list, max_length=20)
-    credit_classes: list[str] = Field(default_factory=list, max_length=4, description="信用风险分类 A/B/C/D")
+    industries: list[CodeItem] = Field(default_factory=list, max_length=30, description="行业代码")
+    counties: list[CodeItem] = Field(default_factory=list, max_length=9, description="区县代码（空为全市）")
+    tags: list[TextItem] = Field(default_factory=list, max_length=20)
+    credit_classes: list[CodeItem] = Field(default_factory=list, max_length=4, description="信用风险分类 A/B/C/D")
 
     def domain(self) -> TargetScope:
         return TargetScope(self.text, tuple(self.industries), tuple(self.counties), tuple(self.tags),
@@ -42,10 +42,10 @@ class ScopeIn(In):
 class SamplingIn(In):
     text: str = Field(min_length=1, max_length=300, description="抽查比例（原文）")
     mode: SamplingMode
-    class_rates: dict[str, float] = Field(default_factory=dict, description="各信用风险分类的抽查比例（0～1）")
+    class_rates: dict[str, float] = Field(default_factory=dict, max_length=4, description="各信用风险分类的抽查比例（0～1）")
     min_ratio: float | None = Field(None, ge=0, le=1, description="总体最低比例，如 0.03")
     min_per_industry: int | None = Field(None, ge=0, le=1000, description="每个行业最少企业数")
-    team_departments: list[str] = Field(default_factory=list, max_length=20, description="派出检查人员的单位，牵头单位在前")
+    team_departments: list[CodeItem] = Field(default_factory=list, max_length=20, description="派出检查人员的单位，牵头单位在前")
     team_size: int = Field(2, ge=2, le=10, description="每组人数（至少 2 名持证执法人员）")
 
     @model_validator(mode="after")
@@ -66,8 +66,8 @@ class TaskIn(In):
     task_type: TaskType = Field(description="directed 定向 / undirected 不定向")
     joint_type: JointType = Field(description="internal 内部联合 / cross_department 跨部门联合 / single 本部门")
     lead_department: str = Field(min_length=1, max_length=16, description="发起单位代码")
-    joint_departments: list[str] = Field(default_factory=list, max_length=20, description="联合单位代码")
-    items: dict[str, list[str]] = Field(description="各单位的抽查事项编码")
+    joint_departments: list[CodeItem] = Field(default_factory=list, max_length=20, description="联合单位代码")
+    items: dict[str, Annotated[list[CodeItem], Field(max_length=200)]] = Field(max_length=20, description="各单位的抽查事项编码")
     items_text: str = Field("", max_length=2000, description="抽查事项（原文）")
     scope: ScopeIn
     window_start: date
