@@ -1,13 +1,15 @@
 -- wrk script of bench/load.py: one request class of the mix, requests read from a data file.
 --
---   wrk -t 1 -c N -d 10s -s bench/load.lua http://127.0.0.1:PORT -- DATA_FILE FIRST LAST THREADS MODE EXPECTED
+--   wrk -t 1 -c N -d 10s -s bench/load.lua http://127.0.0.1:PORT -- DATA_FILE FIRST LAST THREADS MODE EXPECTED [START]
 --
 -- DATA_FILE holds one request a line: method<TAB>path<TAB>bearer token<TAB>idempotency key<TAB>JSON body ("-" for
 -- none). This run uses the lines FIRST <= i < LAST (0-based); thread k of THREADS takes every THREADS-th of them.
 -- MODE "once": each line is sent once (check-ins: a repeated line would be an idempotent repeat, not a new
 -- check-in); when a thread runs out of lines it stops and the run reports it. MODE "wrap": start over (reads,
 -- findings, which are idempotent updates). EXPECTED is a comma-separated list of the statuses that count as
--- success (e.g. "201" or "200"); anything else is counted, and the first such answer is kept as a sample.
+-- success (e.g. "201" or "200"); anything else is counted, and the first such answer is kept as a sample. With
+-- "wrap", START (default 0) is where in its lines a thread begins, so consecutive runs do not begin on the same
+-- rows while requests of the previous run may still be in flight.
 -- done() prints one "BENCH key=value ..." line and one "BENCH_STATUS" line per status seen.
 
 local next_id = 0
@@ -58,6 +60,9 @@ function init(args)
       index = index + 1
    end
    file:close()
+   if wrap and #requests_list > 0 then
+      position = (tonumber(args[7] or "0") or 0) % #requests_list
+   end
 end
 
 function request()

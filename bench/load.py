@@ -35,6 +35,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import re
 import resource
 import secrets
@@ -44,9 +45,9 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -76,6 +77,7 @@ LUA_DRAW = Path(__file__).resolve().parent / "load_draw.lua"
 TOKEN_MINUTES = 240
 DRAW_UNITS = 6  # the first task of each of the plans 2026001–2026006 (ZF1, ZF2, ZF3, MTK, BGS, RSK)
 LOGIN_LIMIT = 4  # LIMITS__RATE_LOGIN_PER_MINUTE in phase 4: the shared-counter check
+SETTLE_SECONDS = 3.0  # after a warm-up: requests still in flight when wrk stopped are served meanwhile
 POOL_ERRORS = re.compile(r"TimeoutError|QueuePool")
 PG_CLUSTER = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main"]
 
@@ -190,7 +192,7 @@ def run_mix(wrk: str, jobs: list[Job], seconds: float, timeout: float = 10.0) ->
         lua = LUA_DRAW if job.spec.mode == "draw" else LUA
         extra = [str(job.spec.data)] if job.spec.mode == "draw" else [
             str(job.spec.data), str(job.lines.start if job.lines else 0), str(job.lines.stop if job.lines else 0),
-            "1", job.spec.mode, job.spec.expected]
+            "1", job.spec.mode, job.spec.expected, str(random.randrange(1_000_000))]
         command = [wrk, "-t", "1", "-c", str(job.connections), "-d", f"{seconds:g}s", "--timeout", f"{timeout:g}s",
                    "-s", str(lua), job.url, "--", *extra]
         processes.append((job, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,  # noqa: S603
@@ -307,7 +309,7 @@ def write_lines(path: Path, lines: list[str]) -> int:
     return len(lines)
 
 
-def line(method: str, target: str, token: str = "-", key: str = "-", body: object = None) -> str:
+def line(method: str, target: str, token: str = "-", key: str = "-", body: object = None) -> str:  # noqa: S107
     text = "-" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     return f"{method}\t{target}\t{token}\t{key}\t{text}"
 
@@ -376,17 +378,28 @@ async def prepare(container: Container, args: argparse.Namespace, tmp: Path, vis
     return prepared
 
 
+async def send(client: httpx.AsyncClient, url: str, row: str) -> httpx.Response:
+    """One data line, sent with httpx (set-up and warm-up)."""
+    method, target, token, key, body = row.split("\t")
+    headers = {"Authorization": f"Bearer {token}"} if token != "-" else {}  # noqa: S105
+    if key != "-":
+        headers["Idempotency-Key"] = key
+    if body != "-":
+        headers["Content-Type"] = "application/json"
+    answer = await client.request(method, f"{url}{target}", content=body.encode() if body != "-" else None,
+                                  headers=headers)
+    if answer.status_code >= 300:
+        raise RuntimeError(f"{method} {target} failed: {answer.status_code} {answer.text[:300]}")
+    return answer
+
+
 async def check_in_for_findings(url: str, prepared: Prepared) -> None:
     """The visits the findings class writes to are checked in first, through the service."""
     gate = asyncio.Semaphore(4)
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         async def one(row: str) -> None:
-            method, target, token, key, body = row.split("\t")
             async with gate:
-                answer = await client.request(method, target, content=body.encode(), headers={
-                    "Authorization": f"Bearer {token}", "Idempotency-Key": key, "Content-Type": "application/json"})
-            if answer.status_code not in (200, 201):
-                raise RuntimeError(f"set-up check-in failed: {answer.status_code} {answer.text[:300]}")
+                await send(client, url, row)
 
         await asyncio.gather(*(one(row) for _, row in prepared.findings_visits))
 
@@ -403,7 +416,7 @@ class Probe:
         return self.rows(sql)[0][0]
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        done = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qAtF", "\t", "-c",  # noqa: S607
+        done = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qAtF", "\t", "-c",  # noqa: S603,S607
                                f'SET search_path TO "{self.schema}"; {sql}'], capture_output=True, text=True,
                               check=True, timeout=60)
         return [tuple(r.split("\t")) for r in done.stdout.splitlines() if r and r != "SET"]
@@ -487,11 +500,48 @@ def scan(servers: list[Server]) -> tuple[int, int]:
     return len(POOL_ERRORS.findall(text)), text.count("Traceback")
 
 
-def cpu_line(wall: float, wrk_cpu: float, server_cpu: float) -> str:
-    cores = os.cpu_count() or 1
-    return (f"    CPU ({wall:.0f} s, {cores} 核 / cores): wrk {wrk_cpu:.1f} s ({wrk_cpu / wall / cores:.0%} of the "
-            f"machine), 服务 / service {server_cpu:.1f} s ({server_cpu / wall / cores:.0%}); "
-            f"{'压测端不是瓶颈 / the load generator is not the bottleneck' if wrk_cpu < 0.25 * server_cpu else '压测端占用较高 / the load generator uses a notable share'}")
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL process (this run's backends and anyone else's on the shared server)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                head, tail = (entry / "stat").read_text().rsplit(")", 1)
+                if head.endswith("(postgres"):
+                    fields = tail.split()
+                    total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+@dataclass
+class CpuWindow:
+    """CPU used while a mix ran: the service processes, wrk, PostgreSQL and the whole machine."""
+
+    servers: list[Server]
+
+    def __post_init__(self) -> None:
+        self.at, self.service, self.pg, self.machine = (time.monotonic(), sum(s.cpu() for s in self.servers),
+                                                        postgres_cpu(), machine_cpu())
+
+    def line(self, wrk_cpu: float) -> str:
+        wall = time.monotonic() - self.at
+        service = sum(s.cpu() for s in self.servers) - self.service
+        pg = postgres_cpu() - self.pg
+        busy, total = (b - a for a, b in zip(self.machine, machine_cpu(), strict=True))
+        cores = os.cpu_count() or 1
+        verdict = ("压测端不是瓶颈 / the load generator is not the bottleneck" if wrk_cpu < 0.25 * service else
+                   "压测端占用较高 / the load generator uses a notable share")
+        return (f"    CPU（{wall:.0f} s，{cores} 核 / cores）: 服务 service {service:.1f} s ({service / wall:.2f} 核 cores), "
+                f"wrk {wrk_cpu:.1f} s ({wrk_cpu / wall:.2f}), PostgreSQL（全部进程 / all backends）{pg:.1f} s "
+                f"({pg / wall:.2f}); 整机忙 / machine busy {busy / total:.0%}; {verdict}")
 
 
 # -- the phases --------------------------------------------------------------------------------------------------
@@ -536,18 +586,41 @@ class Context:
                     spec = ClassSpec(spec.key, spec.label, path, "draw")
                     lines = None
                 else:
-                    lines = range(0, 10**9)
-                jobs.append(Job(spec, url, 1 if key == "draw" else conns[key], lines))
+                    lines = range(10**9)
+                if conns[key]:
+                    jobs.append(Job(spec, url, min(conns[key], 1) if key == "draw" else conns[key], lines))
         return jobs
 
     def mix(self, servers: list[Server], seconds: float, name: str) -> tuple[dict[str, Result], float, float]:
-        started, cpu0 = time.monotonic(), sum(s.cpu() for s in servers)
+        started, window = time.monotonic(), CpuWindow(servers)
         results, wrk_cpu = run_mix(self.wrk, self.jobs([s.url for s in servers], seconds), seconds)
-        wall, server_cpu = time.monotonic() - started, sum(s.cpu() for s in servers) - cpu0
+        wall = time.monotonic() - started
         print(f"  [{name}]")
         print("\n".join(table(results)))
-        print(cpu_line(wall, wrk_cpu, server_cpu))
+        print(window.line(wrk_cpu))
         return results, wall, wrk_cpu
+
+    def warm(self, servers: list[Server]) -> None:
+        """Fresh worker processes answer their first requests slowly (imports, caches, the pool's connections): a
+        few requests of each class per server, then a wrk warm-up, then a pause for what is still in flight."""
+        p = self.prepared
+        samples = [p.listing, p.detail, p.public]
+
+        async def touch() -> None:
+            async with httpx.AsyncClient(timeout=60) as client:
+                for n, server in enumerate(servers):
+                    for path in samples:
+                        rows = path.read_text(encoding="utf-8").splitlines()[:8]
+                        await asyncio.gather(*(send(client, server.url, row) for row in rows))
+                    share = p.findings_lines // len(servers)
+                    rows = p.findings.read_text(encoding="utf-8").splitlines()[n * share:n * share + 4]
+                    for row in rows:  # one at a time: the same finding is not written twice at once
+                        await send(client, server.url, row)
+
+        asyncio.run(touch())
+        self.mix(servers, self.args.warmup, "预热 warm-up (不计 / not counted)")
+        time.sleep(SETTLE_SECONDS)
+        scan(servers)
 
     def require_clean(self, results: dict[str, Result], servers: list[Server], name: str) -> None:
         errors = sum(r.errors for r in results.values())
@@ -562,8 +635,7 @@ class Context:
 
 def phase_baseline(ctx: Context, server: Server) -> dict[str, Result]:
     print("\n== 1. 基准混合负载 / realistic mix, one process (1 worker), PostgreSQL ==", flush=True)
-    ctx.mix([server], ctx.args.warmup, "预热 warm-up (不计 / not counted)")
-    scan([server])
+    ctx.warm([server])
     results, _wall, _ = ctx.mix([server], ctx.args.duration, "测量 measured")
     ctx.require_clean(results, [server], "1")
     counts, waited = drain(ctx.probe, ctx.args.drain_timeout)
@@ -610,59 +682,83 @@ def phase_platform_down(ctx: Context, server: Server, baseline: dict[str, Result
 
 def phase_pg_restart(ctx: Context, server: Server) -> None:
     print("\n== 3. 负载下重启 PostgreSQL / PostgreSQL restarted under load ==", flush=True)
-    seconds = ctx.args.duration + ctx.args.outage
-    box: dict[str, Any] = {}
+    chunk, done = 3.0, threading.Event()
+    box: dict[str, Any] = {"results": {}}
 
-    def load() -> None:
+    def load() -> None:  # the mix in short runs until told to stop (how long PostgreSQL takes is not known ahead)
         try:
-            box["results"] = run_mix(ctx.wrk, ctx.jobs([server.url], seconds), seconds)[0]
+            begun = time.monotonic()
+            while not done.is_set():
+                part = run_mix(ctx.wrk, ctx.jobs([server.url], chunk), chunk)[0]
+                box["results"] = {k: box["results"][k].merge(r) if k in box["results"] else r for k, r in part.items()}
+            for r in box["results"].values():
+                r.seconds = time.monotonic() - begun  # the runs followed each other
         except Exception as exc:  # reported below
             box["error"] = exc
 
     seen: list[tuple[float, str]] = []
-    worker = threading.Thread(target=load)
     started = time.monotonic()
-    worker.start()
-    time.sleep(min(3.0, ctx.args.duration / 3))
 
-    def poll(until: Callable[[], bool], limit: float) -> None:
-        end = time.monotonic() + limit
-        while time.monotonic() < end and not until():
-            try:
-                answer = httpx.get(f"{server.url}/readyz", timeout=2)
-                seen.append((time.monotonic() - started, f"{answer.status_code}"))
-            except httpx.HTTPError as exc:
-                seen.append((time.monotonic() - started, type(exc).__name__))
-            time.sleep(0.2)
+    def poll() -> None:
+        with httpx.Client(timeout=2) as client:
+            while not done.is_set():
+                try:
+                    status = str(client.get(f"{server.url}/readyz").status_code)
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                seen.append((time.monotonic() - started, status))
+                time.sleep(0.2)
 
-    down_at = up_at = ready_at = 0.0
+    threads = [threading.Thread(target=load), threading.Thread(target=poll)]
+    for t in threads:
+        t.start()
+    marks: dict[str, float] = {}
+    healthz = 0
     try:
-        down_at = time.monotonic() - started
-        subprocess.run([*PG_CLUSTER, "stop", "-m", "fast"], check=True, capture_output=True, timeout=60)  # noqa: S603
+        time.sleep(min(3.0, ctx.args.duration / 3))
+        marks["stop"] = time.monotonic() - started
+        subprocess.run([*PG_CLUSTER, "stop", "-m", "fast"], check=True, capture_output=True, timeout=120)  # noqa: S603
+        marks["stopped"] = time.monotonic() - started
         healthz = httpx.get(f"{server.url}/healthz", timeout=2).status_code
-        poll(lambda: False, ctx.args.outage)
+        time.sleep(ctx.args.outage)
     finally:
+        marks["start"] = time.monotonic() - started
         subprocess.run([*PG_CLUSTER, "start"], check=True, capture_output=True, timeout=120)  # noqa: S603
-        up_at = time.monotonic() - started
-    poll(lambda: bool(seen) and seen[-1][1] == "200", 30)
-    ready_at = seen[-1][0] if seen and seen[-1][1] == "200" else float("nan")
-    worker.join(seconds + 90)
+        marks["started"] = time.monotonic() - started
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (seen and seen[-1][1] == "200" and seen[-1][0] > marks["started"]):
+            time.sleep(0.2)
+        time.sleep(2)  # the load goes on a moment against the recovered service
+        done.set()
+        for t in threads:
+            t.join(chunk + 120)
     if "error" in box:
         raise box["error"]
     results = box["results"]
-    print(f"  [停库期间的负载 load across the outage: {seconds:g} s, 停库 PG stopped at {down_at:.1f} s, "
-          f"启动 started at {up_at:.1f} s]")
+    ready_at = next((t for t, s in seen if t > marks["started"] and s == "200"), float("nan"))
+
+    def window(a: float, b: float) -> dict[str, int]:
+        statuses = [s for t, s in seen if a <= t < b]
+        return {s: statuses.count(s) for s in sorted(set(statuses))}
+
+    print(f"  [停库前后的负载 load across the outage: 停库开始 stop at {marks['stop']:.1f} s, 已停 down at "
+          f"{marks['stopped']:.1f} s, 启动 start at {marks['start']:.1f} s, 已启动 up at {marks['started']:.1f} s]")
     print("\n".join(table(results)))
-    during = [s for t, s in seen if t < up_at]
-    summary = {s: during.count(s) for s in sorted(set(during))}
-    print(f"    停库期间 /readyz（每 0.2 s 轮询）/ /readyz polled every 0.2 s while PG was down: {summary}; "
-          f"/healthz: {healthz}; PG 启动后 /readyz 恢复 200 于 / back to 200 at {ready_at:.1f} s "
-          f"（PG 启动后 {ready_at - up_at:.1f} s / after the start）")
+    down = window(marks["stopped"], marks["start"])
+    print("    /readyz（每 0.2 s 轮询 / polled every 0.2 s）: "
+          f"停库前 before {window(0, marks['stop'])}; 停库中 stopping {window(marks['stop'], marks['stopped'])}; "
+          f"已停 down {down}; 启动中 starting {window(marks['start'], marks['started'])}; "
+          f"启动后 after {window(marks['started'], float('inf'))}")
+    print(f"    停库期间 /healthz / while down: {healthz}; PostgreSQL 启动后 {ready_at - marks['started']:.1f} s "
+          f"/readyz 恢复 200（服务进程未重启）/ /readyz back to 200 {ready_at - marks['started']:.1f} s after "
+          f"PostgreSQL was up, the service not restarted")
     timeouts, tracebacks = scan([server])
-    print(f"    服务日志 / service log during the outage: 连接池超时 pool timeouts {timeouts}, Traceback {tracebacks} "
-          f"（停库期间的错误是预期的 / errors while PG is down are expected）")
-    if not during or any(s != "503" for s in during):
-        ctx.failures.append(f"3: 停库期间 /readyz 未始终为 503 / /readyz not 503 throughout the outage: {summary}")
+    print(f"    服务日志 / service log: 连接池超时 pool timeouts {timeouts}, Traceback {tracebacks} "
+          f"（停库期间的错误是预期的 / errors while PostgreSQL is down are expected）")
+    if not down or set(down) != {"503"}:
+        ctx.failures.append(f"3: 停库期间 /readyz 未始终为 503 / /readyz not 503 throughout the outage: {down}")
+    if ready_at != ready_at:  # NaN
+        ctx.failures.append("3: PostgreSQL 恢复后 /readyz 未恢复 / /readyz did not recover")
     after, _wall, _ = ctx.mix([server], ctx.args.duration, "恢复后（服务未重启）after recovery, service not restarted")
     ctx.require_clean(after, [server], "3 (after recovery)")
 
@@ -675,8 +771,7 @@ def phase_scale_out(ctx: Context, env: dict[str, str]) -> None:
     servers = [Server(name, "app.main:create_app", scale_env, ctx.logs / f"service-{name}.log",
                       workers=ctx.args.scale_workers) for name in ("a", "b")]
     try:
-        ctx.mix(servers, ctx.args.warmup, "预热 warm-up (不计 / not counted)")
-        scan(servers)
+        ctx.warm(servers)
         results, _wall, _ = ctx.mix(servers, ctx.args.duration, "两个进程同时 both processes at once")
         ctx.require_clean(results, servers, "4")
         asyncio.run(shared_state_checks(ctx, servers))
@@ -724,7 +819,19 @@ async def shared_state_checks(ctx: Context, servers: list[Server]) -> None:
         ok = first.status_code == 201 and replay.status_code == 409
         print(f"    重放 / replay: 检查码在进程 A 签到 / visit code used on A → {first.status_code}, 在进程 B 重放 / "
               f"replayed on B → {replay.status_code} ({replay_code}): {'拒绝 refused' if ok else 'FAILED'}")
-        if not ok:
+        # The same visit code sent to both processes at the same moment (different idempotency keys): one wins.
+        _m, target, _t, _k, body = rows[ctx.budget.one()].split("\t")
+        visit_id = target.split("/")[4]
+        code = (await client.get(f"{b}/api/v1/visits/{visit_id}/code", headers=auth)).json()["code"]
+        payload = json.dumps({"code": code, "position": json.loads(body)["position"]}).encode()
+        both = await asyncio.gather(*(client.post(f"{u}{target}", content=payload, headers={
+            **auth, "Idempotency-Key": uuid.uuid4().hex}) for u in (a, b)))
+        outcome = sorted((r.status_code, r.json().get("code", "") if r.status_code >= 400 else "") for r in both)
+        stored = int(ctx.probe.scalar(f"SELECT count(*) FROM check_in WHERE visit_id = {int(visit_id)}"))
+        at_once = [s for s, _ in outcome] == [201, 409] and stored == 1
+        print(f"    重放 / replay: 同一检查码同时发往两个进程 / one visit code to both processes at once → {outcome}; "
+              f"check_in 行 / rows {stored}: {'一次签到 one check-in' if at_once else 'FAILED'}")
+        if not (ok and at_once):
             ctx.failures.append("4: 检查码重放未被拒绝 / visit-code replay not refused")
 
         # Rate limits: the login counter (per client address) is in the database, shared by both processes.
@@ -755,10 +862,12 @@ def jobs_once(ctx: Context, env: dict[str, str]) -> None:
     slots = [int(s) for s, _ in occurrences]
     workers = {w for _, w in occurrences}
     runs = int(ctx.probe.scalar("SELECT count(*) FROM sync_run WHERE trigger = 'schedule'"))
+    span = max(slots) - min(slots) + 1 if slots else 0
     ok = len(slots) == len(set(slots)) and 0 < runs <= len(slots)
     print(f"    定时任务 / scheduled jobs: 目录同步每 {every} s，两个进程 × {ctx.args.scale_workers} workers 共 "
           f"{2 * ctx.args.scale_workers} 个调度循环运行 {seconds:g} s / directory sync every {every} s, "
-          f"{2 * ctx.args.scale_workers} schedulers for {seconds:g} s: {len(slots)} 个时段 / occurrences, "
+          f"{2 * ctx.args.scale_workers} schedulers for {seconds:g} s (+ start and stop): {len(slots)} 个时段 / "
+          f"occurrences taken of {span} slots spanned, "
           f"由 {len(workers)} 个进程领取 / taken by {len(workers)} processes, 同步运行 / sync runs {runs} "
           f"(≤ 时段数 / ≤ occurrences): {'每个时段一次 once per occurrence' if ok else 'FAILED'}")
     if not ok:
@@ -784,7 +893,7 @@ async def set_up(args: argparse.Namespace, tmp: Path, visits: int, schema: str, 
 
 
 def drop_schema(schema: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc",  # noqa: S607
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc",  # noqa: S603,S607
                     f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'], check=False, capture_output=True, timeout=120)
 
 
@@ -806,7 +915,7 @@ def run(args: argparse.Namespace) -> int:
     once_seconds = ((args.warmup + args.duration) + args.duration + (args.duration + args.outage + args.duration)
                     + 2 * (args.warmup + args.duration))
     per_second = args.checkins_per_second
-    visits = args.findings_visits + int(per_second * once_seconds) + 30 * 8 + 50
+    visits = args.findings_visits + int(per_second * (once_seconds + 60)) + 30 * 8 + 50
     started = time.perf_counter()
     schema, secret = f"bench_load_{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(48)
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp_name, postgres_running():
@@ -866,7 +975,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def connections(text: str) -> dict[str, int]:
-    values = {"checkin": 3, "findings": 2, "public": 2, "list": 2, "detail": 2}
+    values = {"checkin": 3, "findings": 2, "public": 2, "list": 2, "detail": 2, "draw": 1}
     for part in filter(None, text.split(",")):
         key, _, n = part.partition("=")
         if key not in values:
@@ -878,11 +987,12 @@ def connections(text: str) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--duration", type=float, default=10, help="measured seconds per phase")
-    parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds before phases 1 and 4")
+    parser.add_argument("--warmup", type=float, default=5, help="wrk warm-up seconds before phases 1 and 4")
     parser.add_argument("--outage", type=float, default=4, help="seconds PostgreSQL stays down in phase 3")
     parser.add_argument("--phases", default="1,2,3,4", help="phases to run (1 always runs: the others compare to it)")
     parser.add_argument("--connections", type=connections, default=connections(""),
-                        help="connections per class, e.g. checkin=3,findings=2,public=2,list=2,detail=2 (draw: 1)")
+                        help="connections per class, e.g. checkin=3,findings=2,public=2,list=2,detail=2,draw=1 "
+                             "(0 leaves a class out; draws use one connection)")
     parser.add_argument("--enterprises", type=int, default=3_000)
     parser.add_argument("--findings-visits", type=int, default=200, help="visits checked in at set-up for findings")
     parser.add_argument("--checkins-per-second", type=int, default=150, help="check-in lines set aside per second")
