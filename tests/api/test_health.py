@@ -34,14 +34,17 @@ async def test_unknown_route_is_problem_json(client: httpx.AsyncClient) -> None:
 
 
 async def test_readyz_is_503_while_the_database_is_unreachable(app: FastAPI, settings: Settings) -> None:
-    """What a load balancer sees during a database outage (bench/load.py restarts PostgreSQL under load)."""
+    """What a load balancer and a client see during a database outage (bench/load.py restarts PostgreSQL under
+    load): /readyz 503, /healthz 200, requests that need the database 503 with Retry-After."""
     healthy = app.state.container
     unreachable = Container.build(settings, db=Database("postgresql+asyncpg://postgres@127.0.0.1:1/none"))
     app.state.container = unreachable
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # Starlette re-raises after answering
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             ready = await asyncio.wait_for(client.get("/readyz"), timeout=10)
             alive = await client.get("/healthz")
+            search = await asyncio.wait_for(client.get("/api/v1/public/results", params={"q": "钢铁"}), timeout=10)
     finally:
         app.state.container = healthy
         await unreachable.db.dispose()
@@ -51,6 +54,10 @@ async def test_readyz_is_503_while_the_database_is_unreachable(app: FastAPI, set
     assert ready.json()["status"] == "not_ready"
     assert ready.json()["checks"]["database"].startswith("unreachable")
     assert alive.status_code == 200
+    # A request that needs the database: 503 with Retry-After (retry shortly), not 500 (a bug).
+    assert search.status_code == 503, search.text
+    assert search.json()["code"] == "service.database_unavailable"
+    assert search.headers["retry-after"] == "5"
 
 
 async def test_a_concurrent_duplicate_is_a_conflict_not_a_server_error(container: Container) -> None:
