@@ -595,7 +595,8 @@ class Context:
         started, window = time.monotonic(), CpuWindow(servers)
         results, wrk_cpu = run_mix(self.wrk, self.jobs([s.url for s in servers], seconds), seconds)
         wall = time.monotonic() - started
-        print(f"  [{name}]")
+        load1, load5, _ = os.getloadavg()
+        print(f"  [{name}]（整机负载 / load average {load1:.1f}, {load5:.1f}）")
         print("\n".join(table(results)))
         print(window.line(wrk_cpu))
         return results, wall, wrk_cpu

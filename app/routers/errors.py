@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.deps import actor_of, database_unavailable
+from app.deps import DATABASE_ERRORS, actor_of, database_unavailable
 from app.domain import errors as e
 from app.domain.audit.model import AuditEvent
 
@@ -208,7 +208,15 @@ async def unhandled_error_handler(request: Request, exc: Exception) -> JSONRespo
                             "internal server error", headers={"X-Request-ID": request_id} if request_id else None)
 
 
+async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Database errors get a handler of their own: answered here, they are not re-raised to the server (which would
+    log a second traceback and close the client's connection) – a 503 while PostgreSQL is down, else a 500."""
+    return await unhandled_error_handler(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    for error_type in DATABASE_ERRORS:
+        app.add_exception_handler(error_type, database_error_handler)
     app.add_exception_handler(e.DomainError, domain_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)

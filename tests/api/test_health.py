@@ -40,8 +40,8 @@ async def test_readyz_is_503_while_the_database_is_unreachable(app: FastAPI, set
     unreachable = Container.build(settings, db=Database("postgresql+asyncpg://postgres@127.0.0.1:1/none"))
     app.state.container = unreachable
     try:
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # Starlette re-raises after answering
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        # raise_app_exceptions (the default) also checks that the error is answered, not re-raised to the server.
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
             ready = await asyncio.wait_for(client.get("/readyz"), timeout=10)
             alive = await client.get("/healthz")
             search = await asyncio.wait_for(client.get("/api/v1/public/results", params={"q": "钢铁"}), timeout=10)

@@ -60,6 +60,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 _UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
 
 
+#: What a request that reaches the database may raise when it is down (handled by database_unavailable).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (ConnectionError, sa.exc.DBAPIError)
+
+
 def database_unavailable(error: BaseException) -> bool:
     """The database is down, restarting or dropped the connection: the request may succeed when retried shortly
     (a 503), unlike a bug (a 500). The pool's pre-ping replaces dead connections once the database is back."""
