@@ -77,6 +77,7 @@ LUA_DRAW = Path(__file__).resolve().parent / "load_draw.lua"
 TOKEN_MINUTES = 240
 DRAW_UNITS = 6  # the first task of each of the plans 2026001–2026006 (ZF1, ZF2, ZF3, MTK, BGS, RSK)
 LOGIN_LIMIT = 4  # LIMITS__RATE_LOGIN_PER_MINUTE in phase 4: the shared-counter check
+STARTUP_SECONDS = 240  # a fresh uvicorn (imports, migrations check, workers) on a busy machine
 SETTLE_SECONDS = 3.0  # after a warm-up: requests still in flight when wrk stopped are served meanwhile
 POOL_ERRORS = re.compile(r"TimeoutError|QueuePool")
 PG_CLUSTER = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main"]
@@ -253,7 +254,7 @@ class Server:
             raise
 
     def _wait_ready(self, health: str) -> None:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log}")
@@ -261,7 +262,7 @@ class Server:
                 if httpx.get(f"{self.url}{health}", timeout=1).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name} did not answer {health} within 60 s")
+                raise RuntimeError(f"{self.name} did not answer {health} within {STARTUP_SECONDS} s")
             time.sleep(0.1)
 
     def cpu(self) -> float:
@@ -726,7 +727,7 @@ def phase_pg_restart(ctx: Context, server: Server) -> None:
         marks["start"] = time.monotonic() - started
         subprocess.run([*PG_CLUSTER, "start"], check=True, capture_output=True, timeout=120)  # noqa: S603
         marks["started"] = time.monotonic() - started
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline and not (seen and seen[-1][1] == "200" and seen[-1][0] > marks["started"]):
             time.sleep(0.2)
         time.sleep(2)  # the load goes on a moment against the recovered service
@@ -769,8 +770,7 @@ def phase_scale_out(ctx: Context, env: dict[str, str]) -> None:
           flush=True)
     scale_env = {**env, "DATABASE__POOL_SIZE": str(ctx.args.scale_pool_size),
                  "LIMITS__RATE_LOGIN_PER_MINUTE": str(LOGIN_LIMIT)}
-    servers = [Server(name, "app.main:create_app", scale_env, ctx.logs / f"service-{name}.log",
-                      workers=ctx.args.scale_workers) for name in ("a", "b")]
+    servers = start_pair(scale_env, ctx, "")
     try:
         ctx.warm(servers)
         results, _wall, _ = ctx.mix(servers, ctx.args.duration, "两个进程同时 both processes at once")
@@ -848,12 +848,25 @@ async def shared_state_checks(ctx: Context, servers: list[Server]) -> None:
             ctx.failures.append("4: 限流计数未共享 / rate limits not shared")
 
 
+def start_pair(env: dict[str, str], ctx: Context, prefix: str) -> list[Server]:
+    """Two service processes; the first is stopped again if the second does not start."""
+    servers: list[Server] = []
+    try:
+        for name in ("a", "b"):
+            servers.append(Server(f"{prefix}{name}", "app.main:create_app", env,
+                                  ctx.logs / f"service-{prefix}{name}.log", workers=ctx.args.scale_workers))
+    except BaseException:
+        for s in servers:
+            s.stop()
+        raise
+    return servers
+
+
 def jobs_once(ctx: Context, env: dict[str, str]) -> None:
     seconds, every = ctx.args.jobs_seconds, 2
     jobs_env = {**env, "PROVINCIAL__SYNC_INTERVAL_SECONDS": str(every)}
     ctx.probe.rows("DELETE FROM job_occurrence")
-    servers = [Server(f"jobs-{name}", "app.main:create_app", jobs_env, ctx.logs / f"service-jobs-{name}.log",
-                      workers=ctx.args.scale_workers) for name in ("a", "b")]
+    servers = start_pair(jobs_env, ctx, "jobs-")
     try:
         time.sleep(seconds)
     finally:
