@@ -13,7 +13,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from app.adapters.calendar import ChineseWorkingDays
 from app.adapters.clock import SystemClock
-from app.adapters.db.engine import Database
+from app.adapters.db.engine import DATABASE_ERRORS, Database, database_unavailable  # noqa: F401 - for the routers
 from app.adapters.db.occurrences import SqlJobOccurrences
 from app.adapters.db.queries import Queries
 from app.adapters.db.ratelimit import SqlRateLimiter

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.deps import actor_of
+from app.deps import DATABASE_ERRORS, actor_of, database_unavailable
 from app.domain import errors as e
 from app.domain.audit.model import AuditEvent
 
@@ -66,6 +66,9 @@ class Problem(BaseModel):
     instance: str | None = None
     request_id: str | None = None
     errors: list[dict[str, Any]] | None = None
+
+
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def problem_response(request: Request, status: int, code: str, detail: str, detail_en: str,
@@ -190,14 +193,30 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    structlog.get_logger("app.error").exception("unhandled_error", error_type=type(exc).__name__)
     # Starlette sends this response from outside every middleware, the request-id one included: echo it here.
     request_id = getattr(request.state, "request_id", None)
+    if database_unavailable(exc):
+        # PostgreSQL down or restarting: clients retry (Retry-After) and /readyz reports 503 meanwhile.
+        structlog.get_logger("app.error").warning("database_unavailable", error_type=type(exc).__name__)
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+        if request_id:
+            headers["X-Request-ID"] = request_id
+        return problem_response(request, 503, "service.database_unavailable", "数据库暂时不可用，请稍后重试",
+                                "the database is unavailable for the moment; retry shortly", headers=headers)
+    structlog.get_logger("app.error").exception("unhandled_error", error_type=type(exc).__name__)
     return problem_response(request, 500, "server.internal_error", "服务器内部错误，请联系管理员并提供请求编号",
                             "internal server error", headers={"X-Request-ID": request_id} if request_id else None)
 
 
+async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Database errors get a handler of their own: answered here, they are not re-raised to the server (which would
+    log a second traceback and close the client's connection) – a 503 while PostgreSQL is down, else a 500."""
+    return await unhandled_error_handler(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    for error_type in DATABASE_ERRORS:
+        app.add_exception_handler(error_type, database_error_handler)
     app.add_exception_handler(e.DomainError, domain_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)

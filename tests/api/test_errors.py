@@ -215,7 +215,9 @@ async def test_unexpected_exception_is_a_500_problem_without_internals(
         assert leak not in response.text
 
 
-async def test_failing_dependency_is_a_500_problem(app: FastAPI, container: Container, supervisor: dict[str, str]) -> None:
+async def test_unreachable_dependency_is_a_503_problem(app: FastAPI, container: Container,
+                                                      supervisor: dict[str, str]) -> None:
+    """A connection that cannot be made (the database down) is temporary: 503 with Retry-After, no internals."""
     from app.deps import get_container
 
     def broken_container() -> Container:
@@ -229,7 +231,8 @@ async def test_failing_dependency_is_a_500_problem(app: FastAPI, container: Cont
     finally:
         app.dependency_overrides.clear()
 
-    assert_problem(response, 500, "server.internal_error")
+    assert_problem(response, 503, "service.database_unavailable")
+    assert response.headers["retry-after"] == "5"
     assert "10.0.0.5" not in response.text
     assert "ConnectionError" not in response.text
 

@@ -65,3 +65,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+#: SQLSTATE classes of a database that cannot serve now: connection exceptions (08…), shutting down or starting up
+#: (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+#: What a request that reaches the database may raise when it is down (handled by database_unavailable).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (ConnectionError, sa.exc.DBAPIError)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database is down, restarting or dropped the connection: the request may succeed when retried shortly
+    (a 503), unlike a bug (a 500). The pool's pre-ping replaces dead connections once the database is back."""
+    if isinstance(error, ConnectionError):  # refused, reset, aborted, broken pipe
+        return True
+    if isinstance(error, sa.exc.DBAPIError):
+        if error.connection_invalidated or isinstance(error, sa.exc.InterfaceError):
+            return True
+        state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None) or ""
+        return str(state).startswith(_UNAVAILABLE_STATES)
+    return False

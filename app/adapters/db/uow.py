@@ -11,6 +11,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.engine import Database
@@ -30,6 +31,7 @@ from app.adapters.db.repositories.outbox import SqlOutboxRepository
 from app.adapters.db.repositories.plans import SqlPlanRepository
 from app.adapters.db.repositories.sync import SqlSyncRepository
 from app.adapters.db.repositories.visits import SqlVisitRepository
+from app.domain.errors import Conflict
 from app.domain.ports import Clock
 
 
@@ -79,6 +81,11 @@ class SqlUnitOfWork:
             if self._locked:
                 self._locked = False
                 self.db.write_lock.release()
+        if isinstance(exc, IntegrityError) and _unique_violation(exc):
+            # Two requests creating the same record at once (a double submit, two processes): the loser learns
+            # of the conflict as a 409 instead of a server error.
+            raise Conflict("另一请求同时写入了同一记录，请刷新后重试", "a concurrent request wrote the same record; reload and retry",
+                           code="conflict.concurrent") from exc
 
     async def commit(self) -> None:
         if self.readonly:
@@ -88,3 +95,10 @@ class SqlUnitOfWork:
         self._committed = True
         if self.audit.queued:
             self.db.audit_sealer.nudge()
+
+
+def _unique_violation(error: IntegrityError) -> bool:
+    """A duplicate key (PostgreSQL SQLSTATE 23505, SQLite "UNIQUE constraint failed"), not another constraint."""
+    original = error.orig
+    code = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(original)
