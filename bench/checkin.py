@@ -51,7 +51,7 @@ from app.domain.plans.seed import parse_plan_document
 from app.domain.plans.service import load_seed
 from app.domain.scheduling.model import Visit, VisitStatus
 from bench.checkin_baseline import TABLE_DDL
-from bench.common import PG_URL, fresh_container
+from bench.common import BENCH_PASSWORD, PG_URL, fresh_container, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "checkin.lua"
@@ -206,13 +206,12 @@ async def prepare(container: Container, *, enterprises: int, visits: int, data: 
         raise RuntimeError(f"fewer than two inspectors on duty in {unit}")
 
     async with uow() as u:
-        password = await container.hasher.hash(secrets.token_urlsafe(16))
-        user = await u.users.add(User(None, "bench-inspector", "基准测试检查员", Role.INSPECTOR, unit, password,
-                                      person_id=team[0]))
+        password = await container.hasher.hash(BENCH_PASSWORD)
+        await u.users.add(User(None, "bench-inspector", "基准测试检查员", Role.INSPECTOR, unit, password,
+                               person_id=team[0]))
         stored = await u.enterprises.current([e.uscc for e in generated])
         await u.commit()
-    token = container.tokens.issue({"sub": str(user.id), "role": Role.INSPECTOR.value, "dept": unit},
-                                   minutes=TOKEN_MINUTES)
+    token = await signed_in(container, "bench-inspector", minutes=TOKEN_MINUTES)
     placed = [e for e in stored.values() if e.longitude is not None and e.latitude is not None]
     if not placed:
         raise RuntimeError("no enterprise has a recorded position")

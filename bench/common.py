@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 import statistics
 import tempfile
 import uuid
@@ -17,11 +18,14 @@ from app.adapters.db.engine import Database
 from app.adapters.db.migrations import upgrade_async
 from app.adapters.db.repositories.audit import Actor
 from app.deps import Container
+from app.domain.auth.service import login
 from app.domain.directories.model import Enterprise
 from app.domain.directories.seeding import ensure_reference_data
 from app.settings import Settings
 
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+#: The password of the accounts a benchmark makes (they sign in as a client would); new in every run.
+BENCH_PASSWORD = f"Bench-{secrets.token_urlsafe(12)}-1a"
 HEADER = ["统一社会信用代码", "企业名称", "所属区县", "行业", "经营状态", "地址", "经度", "纬度", "信用风险分类",
           "安全风险等级", "标签", "法定代表人", "联系人", "联系电话"]
 
@@ -83,3 +87,11 @@ def percentile(samples: list[float], p: float) -> float:
 def summary(samples: list[float]) -> str:
     ms = [s * 1000 for s in samples]
     return f"p50 {statistics.median(ms):6.2f} ms  p99 {percentile(ms, 99):6.2f} ms"
+
+
+async def signed_in(container: Container, username: str, *, minutes: int) -> str:
+    """A bearer token of the account ``username`` (password BENCH_PASSWORD) with its login session, as
+    ``POST /api/v1/auth/token`` gives it."""
+    issued = await login(container.uow(Actor("bench", "system", None)), container.hasher, container.tokens, username,
+                         BENCH_PASSWORD, minutes=minutes)
+    return issued.access_token

@@ -27,7 +27,7 @@ from app.domain.directories.demo import generate_enterprises
 from app.domain.directories.snapshots import prepare_enterprise
 from app.domain.paging import encode_cursor
 from app.main import create_app
-from bench.common import fresh_container, summary
+from bench.common import BENCH_PASSWORD, fresh_container, signed_in, summary
 
 BATCH = 100_000
 SCENARIOS: dict[str, tuple[dict[str, Any], str]] = {
@@ -67,11 +67,11 @@ async def load(container: Container, rows: int) -> None:
 
 
 async def token(container: Container) -> str:
-    hashed = await container.hasher.hash("Bench-Passw0rd!")
+    hashed = await container.hasher.hash(BENCH_PASSWORD)
     async with container.uow(Actor("bench", "system", None)) as uow:
-        user = await uow.users.add(User(None, "bench-supervisor", "bench", Role.SUPERVISOR, "ZJK", hashed))
+        await uow.users.add(User(None, "bench-supervisor", "bench", Role.SUPERVISOR, "ZJK", hashed))
         await uow.commit()
-    return container.tokens.issue({"sub": str(user.id), "role": "supervisor", "dept": "ZJK"}, minutes=60)
+    return await signed_in(container, "bench-supervisor", minutes=60)
 
 
 async def run(backend: str, rows: int, requests: int, limit: int) -> None:

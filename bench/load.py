@@ -69,7 +69,7 @@ from app.domain.plans.service import set_quota
 from app.settings import Settings
 from bench.checkin import ensure_wrk, free_port
 from bench.checkin import prepare as prepare_checkins
-from bench.common import PG_URL
+from bench.common import BENCH_PASSWORD, PG_URL, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "load.lua"
@@ -343,7 +343,7 @@ async def prepare(container: Container, args: argparse.Namespace, tmp: Path, vis
         accounts = []
         for plan in plans[:DRAW_UNITS]:
             unit = plan.tasks[0].lead_department
-            password = await container.hasher.hash(secrets.token_urlsafe(16))
+            password = await container.hasher.hash(BENCH_PASSWORD)
             accounts.append((plan, await u.users.add(User(None, f"bench-{unit.lower()}", f"压测 {unit}", Role.DEPARTMENT,
                                                           unit, password))))
         await u.commit()
@@ -351,8 +351,7 @@ async def prepare(container: Container, args: argparse.Namespace, tmp: Path, vis
         unit = plan.tasks[0].lead_department
         await set_quota(uow(), system_principal("bench"),
                         QuarterQuota(today.year, (today.month - 1) // 3 + 1, unit, args.draw_quota))
-        unit_token = container.tokens.issue({"sub": str(user.id), "role": Role.DEPARTMENT.value, "dept": unit},
-                                            minutes=TOKEN_MINUTES)
+        unit_token = await signed_in(container, user.username, minutes=TOKEN_MINUTES)
         draw_tasks.append(f"{plan.plan_no}\t{plan.tasks[0].task_no}\t{unit_token}")
 
     async with container.db.engine.connect() as connection:

@@ -399,6 +399,8 @@ class CheckInContext:
     inspector: Inspector | None
     #: The enterprise's recorded position (longitude, latitude; WGS-84), if any.
     position: tuple[float, float] | None
+    #: A task the visit carries is archived (its records are read-only).
+    archived: bool = False
 
 
 class OnsiteRepository(Protocol):

@@ -224,6 +224,8 @@ async def test_a_finished_task_is_archived_read_only_and_its_bundle_verifies(
         "draw_id": site.draw["draw_id"], "types": ["no_problem"]}), 409, "task.archived")
     assert_problem(await client.post("/api/v1/rectifications", headers=officer,
                                      json={"result_id": result["id"], "working_days": 5}), 409, "task.archived")
+    assert_problem(await client.post(f"{site.url}/check-in", json={"code": "QHD1.visit.e30.k1.ed25519.AAAA"},
+                                     headers={**site.phone, "Idempotency-Key": "after-archive-1"}), 409, "task.archived")
 
 
 async def test_every_refused_change_is_audited(

@@ -237,7 +237,8 @@ async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite
             return _repeat(context.earlier, visit_id, digest)
         visit = context.visit
         person_id = _on_team(principal, visit)
-        await ensure_visit_open(uow, visit)
+        if context.archived:
+            await ensure_visit_open(uow, visit)  # names the archived task
         if visit.off_site:
             raise _refuse("非现场检查（书面检查、网络监测）无需入企签到", "an off-site inspection needs no check-in",
                           "checkin.off_site")

@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.adapters.db.repositories.directories import SqlInspectorRepository
 from app.adapters.db.repositories.visits import visit_from_row
 from app.adapters.db.tables import (
+    ArchivedTaskRow,
     CheckInRow,
     CodeNonceRow,
+    DrawRow,
     EnterpriseCodeRow,
     EnterpriseRow,
     FindingRow,
@@ -28,6 +30,7 @@ from app.adapters.db.tables import (
     RatingRow,
     SigningKeyRow,
     VisitRow,
+    VisitSourceRow,
 )
 from app.domain.onsite.model import (
     CheckIn,
@@ -58,6 +61,9 @@ V = VisitRow.__table__
 E = EnterpriseRow.__table__
 P = InspectorRow.__table__
 PC = InspectorConflictRow.__table__
+VS = VisitSourceRow.__table__
+DR = DrawRow.__table__
+AT = ArchivedTaskRow.__table__
 
 _CHECK_IN_FIELDS = ("visit_id", "person_id", "code_kid", "code_alg", "occurred_at", "longitude", "latitude", "crs",
                     "distance_m", "late", "late_reason", "off_schedule_reason", "idempotency_key", "request_hash",
@@ -106,15 +112,18 @@ class SqlOnsiteRepository:
     async def check_in_context(self, visit_id: int, idempotency_key: str, person_id: str | None,
                                kid: str) -> CheckInContext | None:
         """One statement: the visit joined with the code's key, the enterprise's code generation and position and
-        the caller's inspector record. Declared conflicts and an earlier check-in under the same key are counted
+        the caller's inspector record, and whether a task it carries is archived. Declared conflicts and an earlier check-in under the same key are counted
         there and read only when there are any (rare: a retry, a conflict of interest)."""
         earlier = sa.select(CI.c.id).where(CI.c.idempotency_key == idempotency_key).scalar_subquery()
         conflicts = sa.select(sa.func.count()).select_from(PC).where(PC.c.person_id == P.c.person_id)
+        archived = sa.exists().where(VS.c.visit_id == V.c.id, DR.c.draw_id == VS.c.draw_id,
+                                     AT.c.plan_no == DR.c.plan_no, AT.c.task_no == DR.c.task_no)
         query = (
             sa.select(V, earlier.label("ctx_earlier"), EC.c.generation.label("ctx_generation"),
                       E.c.longitude.label("ctx_lon"), E.c.latitude.label("ctx_lat"),
                       *(c.label(f"k_{c.name}") for c in K.c),
-                      *(c.label(f"p_{c.name}") for c in P.c), conflicts.scalar_subquery().label("p_conflicts"))
+                      *(c.label(f"p_{c.name}") for c in P.c), conflicts.scalar_subquery().label("p_conflicts"),
+                      archived.label("ctx_archived"))
             .select_from(V.outerjoin(EC, EC.c.uscc == V.c.uscc).outerjoin(E, E.c.uscc == V.c.uscc)
                          .outerjoin(K, sa.and_(K.c.kid == kid, K.c.revoked_at.is_(None)))
                          .outerjoin(P, sa.and_(P.c.person_id == person_id, P.c.deleted_at.is_(None))))
@@ -139,7 +148,7 @@ class SqlOnsiteRepository:
         return CheckInContext(
             visit=visit_from_row(row), earlier=await self.check_in_by_key(idempotency_key) if row.ctx_earlier else None,
             key=key, generation=int(row.ctx_generation) if row.ctx_generation is not None else 1,
-            inspector=inspector, position=position)
+            inspector=inspector, position=position, archived=bool(row.ctx_archived))
 
     async def add_key(self, key: SigningKey) -> None:
         await self.session.execute(sa.insert(K).values(
