@@ -180,8 +180,7 @@ async def principal_from_token(uow: UnitOfWork, codec: TokenCodec, token: str, *
         raise AuthenticationFailed("访问令牌无效", "invalid token subject or session", code="auth.token_invalid") \
             from exc
     async with uow:
-        user = await uow.users.get(user_id)
-        session = await uow.sessions.get(session_id)
+        user, session = await uow.sessions.with_user(session_id, user_id)
         now = uow.now
     if user is None or not user.active:
         raise AuthenticationFailed("账号不存在或已停用", "account unknown or disabled", code="auth.account_disabled")

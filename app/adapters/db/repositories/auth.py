@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -114,6 +115,19 @@ class SqlLoginSessionRepository:
     async def get(self, session_id: str) -> LoginSession | None:
         row = (await self.session.execute(sa.select(S).where(S.c.id == session_id))).first()
         return self.to_domain(row) if row else None
+
+    async def with_user(self, session_id: str, user_id: int) -> tuple[User | None, LoginSession | None]:
+        """The account and that login session of it, in one read (every signed-in request asks)."""
+        query = (sa.select(U, *(c.label(f"s_{c.name}") for c in S.c))
+                 .select_from(U.outerjoin(S, sa.and_(S.c.id == session_id, S.c.user_id == U.c.id)))
+                 .where(U.c.id == user_id))
+        row = (await self.session.execute(query)).first()
+        if row is None:
+            return None, None
+        session = None
+        if row.s_id is not None:
+            session = self.to_domain(SimpleNamespace(**{c.name: row._mapping[f"s_{c.name}"] for c in S.c}))
+        return SqlUserRepository.to_domain(row), session
 
     async def touch(self, session_id: str, at: datetime, *, every: timedelta) -> None:
         """Refresh ``last_seen_at`` unless it is more recent than ``every`` (one write a minute at most)."""
