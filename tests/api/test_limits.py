@@ -55,7 +55,9 @@ async def test_a_page_larger_than_the_cap_is_refused_not_cut(
     """Every paged list: ``limit`` over LIMITS__MAX_PAGE_SIZE is 422 paging.limit_too_large (never a silent cut);
     at the cap it is answered."""
     container.settings.limits.max_page_size = 2
-    headers = await make_user("auditor" if path.startswith("/api/v1/audit") else "supervisor", "ZJK")
+    role = "auditor" if path.startswith("/api/v1/audit") else "security" if path.startswith("/api/v1/security") \
+        else "supervisor"
+    headers = await make_user(role, "ZJK")
 
     assert_problem(await client.get(path, params={"limit": 3}, headers=headers), 422, "paging.limit_too_large")
     assert (await client.get(path, params={"limit": 2}, headers=headers)).status_code == 200
