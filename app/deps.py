@@ -29,7 +29,7 @@ from app.adapters.security import Argon2PasswordHasher, JwtTokenCodec
 from app.adapters.tables_io import SpreadsheetReader
 from app.domain.auth import service as auth
 from app.domain.auth.model import SECOND_FACTOR_ROLES, AuthMethod, Permission, Principal
-from app.domain.errors import AuthenticationFailed, PermissionDenied, TooManyRequests
+from app.domain.errors import AuthenticationFailed, InvalidInput, PermissionDenied, TooManyRequests
 from app.domain.ports import ProvincialPlatform
 from app.domain.scheduling.service import ScheduleRules
 from app.jobs import BackgroundJobs
@@ -156,6 +156,15 @@ def rate_limit(bucket: str) -> Callable[[Request, Container], Awaitable[None]]:
 
     guard.__name__ = f"rate_limit_{bucket}"
     return guard
+
+
+def refuse_nul(request: Request) -> None:
+    """Every route: a path or query value with U+0000 is refused (422) before it reaches the database, whose text
+    cannot hold it (PostgreSQL refused the statement: a 500). Request bodies are checked by their models."""
+    values = [*request.path_params.values(), *(v for _, v in request.query_params.multi_items())]
+    if any("\x00" in str(value) for value in values):
+        raise InvalidInput("请求参数不能包含空字符（U+0000）", "parameters must not contain U+0000",
+                           code="request.nul_character")
 
 
 def schedule_rules(container: Container) -> ScheduleRules:

@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import __version__
-from app.deps import SECOND_FACTOR_SETUP_PATHS, Container
+from app.deps import SECOND_FACTOR_SETUP_PATHS, Container, refuse_nul
 from app.logging import RequestIdMiddleware, configure_logging
 from app.routers import (
     audit,
@@ -156,6 +156,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
+        dependencies=[Depends(refuse_nul)],
     )
     install_error_handlers(app)
     generate = app.openapi

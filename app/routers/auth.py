@@ -27,7 +27,7 @@ from app.routers.schemas.auth import (
     UserOut,
     UserPatch,
 )
-from app.routers.schemas.common import MAX_ID, In, Out, PageOut
+from app.routers.schemas.common import MAX_ID, MAX_PAGE_LIMIT, In, Out, PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["身份认证 auth"])
 Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
@@ -124,32 +124,32 @@ async def revoke_api_key(key_id: Annotated[int, Path(ge=1, le=MAX_ID)], principa
 
 @router.patch("/api-keys/{key_id}", response_model=ApiKeyOut, summary="修改 API 密钥的权限范围（安全保密管理员）",
               responses=problem_responses(401, 403, 404, 409, 422))
-async def update_api_key(key_id: int, body: ApiKeyScopesIn, principal: KeyManager, uow: Uow) -> ApiKeyOut:
+async def update_api_key(key_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: ApiKeyScopesIn, principal: KeyManager, uow: Uow) -> ApiKeyOut:
     return key_out(await auth.set_api_key_scopes(uow.write(), principal, key_id, frozenset(body.scopes)))
 
 
 @router.post("/users/{user_id}/unlock", response_model=UserOut, summary="解除登录失败锁定（安全保密管理员）",
              responses=problem_responses(401, 403, 404))
-async def unlock_user(user_id: int, principal: Security, uow: Uow) -> UserOut:
+async def unlock_user(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Security, uow: Uow) -> UserOut:
     return user_out(await auth.unlock_user(uow.write(), principal, user_id))
 
 
 @router.post("/users/{user_id}/totp/reset", response_model=UserOut,
              summary="重置动态验证码（第二重认证），并结束该账号的全部登录会话（安全保密管理员）",
              responses=problem_responses(401, 403, 404))
-async def reset_totp(user_id: int, principal: Security, uow: Uow) -> UserOut:
+async def reset_totp(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Security, uow: Uow) -> UserOut:
     return user_out(await auth.reset_second_factor(uow.write(), principal, user_id))
 
 
 @router.get("/users/{user_id}/sessions", response_model=list[SessionOut], summary="账号当前的登录会话（安全保密管理员）",
             responses=problem_responses(401, 403, 404))
-async def list_sessions(user_id: int, principal: Security, uow: Uow) -> list[SessionOut]:
+async def list_sessions(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Security, uow: Uow) -> list[SessionOut]:
     return [SessionOut.model_validate(s) for s in await auth.list_sessions(uow.read(), principal, user_id)]
 
 
 @router.post("/users/{user_id}/sessions/revoke", response_model=RevokedSessionsOut,
              summary="结束账号的全部登录会话（安全保密管理员）", responses=problem_responses(401, 403, 404))
-async def revoke_sessions(user_id: int, principal: Security, uow: Uow) -> RevokedSessionsOut:
+async def revoke_sessions(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Security, uow: Uow) -> RevokedSessionsOut:
     return RevokedSessionsOut(revoked=await auth.revoke_sessions(uow.write(), principal, user_id))
 
 
@@ -161,7 +161,7 @@ async def security_events(
     container: ContainerDep,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_LIMIT)] = None,
 ) -> PageOut[AuditRecordOut]:
     limits = container.settings.limits
     page = await container.queries.audit_records(

@@ -290,3 +290,17 @@ async def test_validation_problems_do_not_echo_internals(client: httpx.AsyncClie
     assert_problem(response, 400, "request.malformed_json")
     for leak in ("Traceback", 'File "', "pydantic", "json.decoder"):
         assert leak not in response.text
+
+
+async def test_nul_characters_are_refused_before_the_database(client: httpx.AsyncClient,
+                                                              supervisor: dict[str, str]) -> None:
+    """PostgreSQL text cannot hold U+0000 (the statement failed: a 500); SQLite took it. Refused on both."""
+    in_query = await client.get("/api/v1/calendar/feeds", params={"owner_id": "ZF1\x00"}, headers=supervisor)
+    assert_problem(in_query, 422, "request.nul_character")
+    in_path = await client.get("/api/v1/enterprises/9113%000302MA07L6KX3H", headers=supervisor)
+    assert_problem(in_path, 422, "request.nul_character")
+    in_body = await client.post("/api/v1/enterprises", json=ENTERPRISE | {"address": "海港区\x00"}, headers=supervisor)
+    body = assert_problem(in_body, 422, "request.validation_failed")
+    assert body["errors"][0]["field"] == "body.address"
+    in_list = await client.post("/api/v1/enterprises", json=ENTERPRISE | {"tags": ["重大\x00"]}, headers=supervisor)
+    assert_problem(in_list, 422, "request.validation_failed")

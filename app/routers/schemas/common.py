@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 T = TypeVar("T")
 
@@ -26,6 +26,28 @@ class In(BaseModel):
     """Request bodies: unknown fields are rejected (no mass assignment of server-owned fields)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise ValueError(NUL_MESSAGE)
+        return value
+
+
+#: PostgreSQL text cannot hold U+0000; no field of this service has a use for it.
+NUL_MESSAGE = "不能包含空字符（U+0000）"
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a request value (a string, or strings inside lists and maps) carries U+0000."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return False
 
 
 class Out(BaseModel):
