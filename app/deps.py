@@ -123,7 +123,7 @@ def provincial_client(settings: ProvincialSettings, http: httpx.AsyncClient) -> 
     )
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
@@ -158,7 +158,7 @@ def rate_limit(bucket: str) -> Callable[[Request, Container], Awaitable[None]]:
     return guard
 
 
-def refuse_nul(request: Request) -> None:
+async def refuse_nul(request: Request) -> None:
     """Every route: a path or query value with U+0000 is refused (422) before it reaches the database, whose text
     cannot hold it (PostgreSQL refused the statement: a 500). Request bodies are checked by their models."""
     values = [*request.path_params.values(), *(v for _, v in request.query_params.multi_items())]
@@ -221,10 +221,10 @@ async def token_principal(container: Container, token: str, actor: Actor) -> Pri
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(permission: Permission) -> Callable[[Principal], Principal]:
+def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """Route guard: the caller must hold ``permission`` (deny by default)."""
 
-    def guard(principal: PrincipalDep) -> Principal:
+    async def guard(principal: PrincipalDep) -> Principal:
         principal.require(permission)
         return principal
 
@@ -232,10 +232,10 @@ def require(permission: Permission) -> Callable[[Principal], Principal]:
     return guard
 
 
-def require_any(*permissions: Permission) -> Callable[[Principal], Principal]:
+def require_any(*permissions: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """Route guard: the caller must hold one of ``permissions``."""
 
-    def guard(principal: PrincipalDep) -> Principal:
+    async def guard(principal: PrincipalDep) -> Principal:
         if not any(principal.can(p) for p in permissions):
             principal.require(permissions[0])
         return principal
@@ -244,7 +244,7 @@ def require_any(*permissions: Permission) -> Callable[[Principal], Principal]:
     return guard
 
 
-def password_login(principal: PrincipalDep) -> Principal:
+async def password_login(principal: PrincipalDep) -> Principal:
     """Route guard: a person signed in with a password (a bearer token), not an API key."""
     if principal.method is not AuthMethod.PASSWORD:
         raise PermissionDenied("只有以用户名密码登录的账号可以执行此操作（API 密钥不能）",
@@ -273,11 +273,11 @@ class UnitOfWorkFactory:
         return self.container.uow(self.actor, readonly=True)
 
 
-def uow_factory(request: Request, container: ContainerDep, principal: PrincipalDep) -> UnitOfWorkFactory:
+async def uow_factory(request: Request, container: ContainerDep, principal: PrincipalDep) -> UnitOfWorkFactory:
     return UnitOfWorkFactory(container, actor_of(principal, request))
 
 
-def public_uow_factory(request: Request, container: ContainerDep) -> UnitOfWorkFactory:
+async def public_uow_factory(request: Request, container: ContainerDep) -> UnitOfWorkFactory:
     return UnitOfWorkFactory(container, Actor("anonymous", "public", _request_id(request)))
 
 
