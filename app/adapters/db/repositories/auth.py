@@ -98,6 +98,12 @@ class SqlApiKeyRepository:
         )
 
 
+#: Built once (every signed-in request runs it): the account with that login session of it.
+_SIGNED_IN = (sa.select(U, *(c.label(f"s_{c.name}") for c in S.c))
+              .select_from(U.outerjoin(S, sa.and_(S.c.id == sa.bindparam("session_id"), S.c.user_id == U.c.id)))
+              .where(U.c.id == sa.bindparam("user_id")))
+
+
 class SqlLoginSessionRepository:
     def __init__(self, session: AsyncSession, now: datetime) -> None:
         self.session, self.now = session, now
@@ -118,10 +124,7 @@ class SqlLoginSessionRepository:
 
     async def with_user(self, session_id: str, user_id: int) -> tuple[User | None, LoginSession | None]:
         """The account and that login session of it, in one read (every signed-in request asks)."""
-        query = (sa.select(U, *(c.label(f"s_{c.name}") for c in S.c))
-                 .select_from(U.outerjoin(S, sa.and_(S.c.id == session_id, S.c.user_id == U.c.id)))
-                 .where(U.c.id == user_id))
-        row = (await self.session.execute(query)).first()
+        row = (await self.session.execute(_SIGNED_IN, {"session_id": session_id, "user_id": user_id})).first()
         if row is None:
             return None, None
         session = None

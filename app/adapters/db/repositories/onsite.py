@@ -73,6 +73,28 @@ _RESULT_FIELDS = ("visit_id", "draw_id", "plan_no", "task_no", "uscc", "enterpri
                   "reviewed_by", "reviewed_at", "return_reason", "published_by", "published_at", "version", "handling")
 
 
+
+def _check_in_context_query() -> sa.Select[Any]:
+    """Built once (a check-in runs it on every request): parameters visit_id, idempotency_key, person_id, kid."""
+    earlier = sa.select(CI.c.id).where(CI.c.idempotency_key == sa.bindparam("idempotency_key")).scalar_subquery()
+    conflicts = sa.select(sa.func.count()).select_from(PC).where(PC.c.person_id == P.c.person_id)
+    archived = sa.exists().where(VS.c.visit_id == V.c.id, DR.c.draw_id == VS.c.draw_id,
+                                 AT.c.plan_no == DR.c.plan_no, AT.c.task_no == DR.c.task_no)
+    return (
+        sa.select(V, earlier.label("ctx_earlier"), EC.c.generation.label("ctx_generation"),
+                  E.c.longitude.label("ctx_lon"), E.c.latitude.label("ctx_lat"),
+                  *(c.label(f"k_{c.name}") for c in K.c),
+                  *(c.label(f"p_{c.name}") for c in P.c), conflicts.scalar_subquery().label("p_conflicts"),
+                  archived.label("ctx_archived"))
+        .select_from(V.outerjoin(EC, EC.c.uscc == V.c.uscc).outerjoin(E, E.c.uscc == V.c.uscc)
+                     .outerjoin(K, sa.and_(K.c.kid == sa.bindparam("kid"), K.c.revoked_at.is_(None)))
+                     .outerjoin(P, sa.and_(P.c.person_id == sa.bindparam("person_id"), P.c.deleted_at.is_(None))))
+        .where(V.c.id == sa.bindparam("visit_id"))
+    )
+
+
+_CHECK_IN_CONTEXT = _check_in_context_query()
+
 def _check_in(r: Any) -> CheckIn:
     return CheckIn(r.id, r.visit_id, r.person_id, CheckInMethod(r.method), r.code_kid, r.code_alg, r.occurred_at,
                    r.recorded_at, r.longitude, r.latitude, r.crs, r.distance_m, r.late, r.late_reason,
@@ -112,24 +134,11 @@ class SqlOnsiteRepository:
     async def check_in_context(self, visit_id: int, idempotency_key: str, person_id: str | None,
                                kid: str) -> CheckInContext | None:
         """One statement: the visit joined with the code's key, the enterprise's code generation and position and
-        the caller's inspector record, and whether a task it carries is archived. Declared conflicts and an earlier check-in under the same key are counted
-        there and read only when there are any (rare: a retry, a conflict of interest)."""
-        earlier = sa.select(CI.c.id).where(CI.c.idempotency_key == idempotency_key).scalar_subquery()
-        conflicts = sa.select(sa.func.count()).select_from(PC).where(PC.c.person_id == P.c.person_id)
-        archived = sa.exists().where(VS.c.visit_id == V.c.id, DR.c.draw_id == VS.c.draw_id,
-                                     AT.c.plan_no == DR.c.plan_no, AT.c.task_no == DR.c.task_no)
-        query = (
-            sa.select(V, earlier.label("ctx_earlier"), EC.c.generation.label("ctx_generation"),
-                      E.c.longitude.label("ctx_lon"), E.c.latitude.label("ctx_lat"),
-                      *(c.label(f"k_{c.name}") for c in K.c),
-                      *(c.label(f"p_{c.name}") for c in P.c), conflicts.scalar_subquery().label("p_conflicts"),
-                      archived.label("ctx_archived"))
-            .select_from(V.outerjoin(EC, EC.c.uscc == V.c.uscc).outerjoin(E, E.c.uscc == V.c.uscc)
-                         .outerjoin(K, sa.and_(K.c.kid == kid, K.c.revoked_at.is_(None)))
-                         .outerjoin(P, sa.and_(P.c.person_id == person_id, P.c.deleted_at.is_(None))))
-            .where(V.c.id == visit_id)
-        )
-        row = (await self.session.execute(query)).first()
+        the caller's inspector record, and whether a task it carries is archived. Declared conflicts and an earlier
+        check-in under the same key are counted there and read only when there are any (rare: a retry, a conflict
+        of interest)."""
+        row = (await self.session.execute(_CHECK_IN_CONTEXT, {
+            "visit_id": visit_id, "idempotency_key": idempotency_key, "person_id": person_id, "kid": kid})).first()
         if row is None:
             return None
         key = None
