@@ -61,6 +61,7 @@ class AuditSealer:
         self.db, self.batch_size, self.interval = db, batch_size, interval
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def seal(self) -> int:
         """Chain every event waiting now; returns how many were sealed."""
@@ -93,12 +94,15 @@ class AuditSealer:
 
     def start(self) -> None:
         if self._task is None and not self.db.is_sqlite:
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="audit-sealer")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is None:
             return
+        self._stopping = True  # the loop ends at its next turn even if a cancellation were lost
+        self._wake.set()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -106,10 +110,13 @@ class AuditSealer:
             await self.seal()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+                async with asyncio.timeout(self.interval):  # unlike wait_for, never swallows a cancellation
+                    await self._wake.wait()
             self._wake.clear()
+            if self._stopping:
+                return
             try:
                 await self.seal()
             except Exception as exc:  # the database is away: the events wait in the inbox, nothing is lost
