@@ -35,6 +35,7 @@ from app.routers import (
     reports,
     visits,
 )
+from app.routers.checkin_lane import CheckInLane
 from app.routers.errors import complete_contract, install_error_handlers
 from app.settings import Settings, get_settings
 
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                    dashboard):
         app.include_router(module.router)
     app.include_router(pages.api)
+    app.add_middleware(CheckInLane)
     # Upload limit plus room for the multipart envelope.
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_upload_bytes + 64 * 1024)
     app.add_middleware(RequestIdMiddleware)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from app.adapters.signing import ED25519, Ed25519Signer, generate_ed25519, verifier_for
 from app.domain.errors import Conflict
 from app.domain.onsite.codes import Signer, Verifier
@@ -22,4 +24,11 @@ class KeySuite:
         return Ed25519Signer.from_raw(key.kid, key.private_key)
 
     def verifier(self, key: SigningKey) -> Verifier:
-        return verifier_for(key.kid, key.algorithm, key.public_key)
+        return _verifier(key.kid, key.algorithm, bytes(key.public_key))
+
+
+@functools.lru_cache(maxsize=256)
+def _verifier(kid: str, algorithm: str, public_raw: bytes) -> Verifier:
+    """Loading a public key costs as much as a verification: each stored key is loaded once. Keyed by the key's
+    bytes too, so a key id can never stand for other key material; a revoked key is not read, so never asked."""
+    return verifier_for(kid, algorithm, public_raw)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -41,6 +43,9 @@ class Database:
         # SQLite has one writer at a time; queueing writers here avoids "database is locked".
         self.write_lock = asyncio.Lock()
         self.audit_sealer = AuditSealer(self)
+        self.pool_size = pool_size
+        self._raw_pool: asyncpg.Pool | None = None
+        self._raw_opening = asyncio.Lock()
 
     @property
     def dialect(self) -> str:
@@ -53,9 +58,38 @@ class Database:
         """A session for reads only (autocommit on PostgreSQL)."""
         return self.read_sessions()
 
+    async def raw_pool(self) -> asyncpg.Pool:
+        """PostgreSQL: a small pool of plain asyncpg connections beside the engine's, for the few statements too
+        hot for the ORM (the check-in's fast lane); made on first use, closed by ``dispose``. JSON columns decode
+        to Python values as through the engine."""
+        if self.is_sqlite:
+            raise RuntimeError("no asyncpg pool on SQLite")
+        if self._raw_pool is None:
+            async with self._raw_opening:
+                if self._raw_pool is None:
+                    self._raw_pool = await asyncpg.create_pool(
+                        self.url.set(drivername="postgresql").render_as_string(hide_password=False),
+                        min_size=1, max_size=self.pool_size, init=_json_codecs, reset=_no_reset,
+                        server_settings={"search_path": self.schema} if self.schema else None)
+        return self._raw_pool
+
     async def dispose(self) -> None:
         await self.audit_sealer.stop()
+        if self._raw_pool is not None:
+            pool, self._raw_pool = self._raw_pool, None
+            await pool.close()
         await self.engine.dispose()
+
+
+async def _json_codecs(connection: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await connection.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def _no_reset(_connection: asyncpg.Connection) -> None:
+    """A connection goes back to the raw pool as it is: its users run single statements, which leave no session
+    state behind (no open transaction, SET, LISTEN, cursor or advisory lock), so asyncpg's reset round trip
+    would only cost time."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

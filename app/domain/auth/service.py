@@ -168,20 +168,20 @@ _DUMMY_HASH = _DummyHash()
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-async def principal_from_token(uow: UnitOfWork, codec: TokenCodec, token: str, *, idle: timedelta | None,
-                               toucher: UnitOfWork | None = None) -> Principal:
-    """The user of a bearer token (or dashboard cookie) whose session is still open: not logged out or revoked
-    and used within ``idle`` (None: no idle limit). A request refreshes the session's last use at most once a minute, through
-    ``toucher`` (a write unit of work; without it the session is only checked)."""
-    claims = codec.decode(token)
+def token_subject(claims: dict[str, Any]) -> tuple[int, str]:
+    """The account id and login session id a decoded token names."""
     try:
-        user_id, session_id = int(claims["sub"]), str(claims["sid"])
+        return int(claims["sub"]), str(claims["sid"])
     except (KeyError, ValueError) as exc:
         raise AuthenticationFailed("访问令牌无效", "invalid token subject or session", code="auth.token_invalid") \
             from exc
-    async with uow:
-        user, session = await uow.sessions.with_user(session_id, user_id)
-        now = uow.now
+
+
+def session_principal(claims: dict[str, Any], user: User | None, session: LoginSession | None, *, now: datetime,
+                      idle: timedelta | None) -> Principal:
+    """The principal of a decoded token, given its account and login session as stored: refused when the account
+    is disabled, or the session unknown, logged out, revoked or idle longer than ``idle`` (None: no idle limit)."""
+    user_id, session_id = token_subject(claims)
     if user is None or not user.active:
         raise AuthenticationFailed("账号不存在或已停用", "account unknown or disabled", code="auth.account_disabled")
     if session is None or session.user_id != user_id:
@@ -194,12 +194,26 @@ async def principal_from_token(uow: UnitOfWork, codec: TokenCodec, token: str, *
         raise AuthenticationFailed(f"超过 {minutes} 分钟未操作，登录会话已结束，请重新登录",
                                    f"the session ended after {minutes} idle minutes; sign in again",
                                    code="auth.session_idle")
-    if toucher is not None and now - session.last_seen_at >= TOUCH_EVERY:
+    return user_principal(user, second_factor=bool(claims.get("mfa", user.role not in SECOND_FACTOR_ROLES)),
+                          session_id=session_id)
+
+
+async def principal_from_token(uow: UnitOfWork, codec: TokenCodec, token: str, *, idle: timedelta | None,
+                               toucher: UnitOfWork | None = None) -> Principal:
+    """The user of a bearer token (or dashboard cookie) whose session is still open: not logged out or revoked
+    and used within ``idle`` (None: no idle limit). A request refreshes the session's last use at most once a
+    minute, through ``toucher`` (a write unit of work; without it the session is only checked)."""
+    claims = codec.decode(token)
+    user_id, session_id = token_subject(claims)
+    async with uow:
+        user, session = await uow.sessions.with_user(session_id, user_id)
+        now = uow.now
+    principal = session_principal(claims, user, session, now=now, idle=idle)
+    if toucher is not None and session is not None and now - session.last_seen_at >= TOUCH_EVERY:
         async with toucher:
             await toucher.sessions.touch(session_id, toucher.now, every=TOUCH_EVERY)
             await toucher.commit()
-    return user_principal(user, second_factor=bool(claims.get("mfa", user.role not in SECOND_FACTOR_ROLES)),
-                          session_id=session_id)
+    return principal
 
 
 async def logout(uow: UnitOfWork, principal: Principal) -> None:

@@ -28,7 +28,7 @@ from app.domain.onsite.codes import CodeKind, SignedCode, Signer, Verifier
 from app.domain.onsite.geo import distance_m, to_wgs84
 from app.domain.onsite.model import LATE_REGISTRATION_DAYS, CheckIn, CheckInMethod, Rating, SigningKey
 from app.domain.plans.model import Plan, Task
-from app.domain.ports import SignatureSuite, UnitOfWork
+from app.domain.ports import CheckInContext, SignatureSuite, UnitOfWork
 from app.domain.scheduling.model import Visit, VisitStatus
 
 CST = timezone(timedelta(hours=8))
@@ -248,50 +248,76 @@ async def _check_in(uow: UnitOfWork, principal: Principal, suite: SignatureSuite
                 return _repeat(again, visit_id, digest)
             raise _refuse(f"检查安排{visit.status.label}，不能签到", "the visit cannot be checked in",
                           "checkin.state_invalid", visit_status=visit.status.value)
-        now = uow.now
-        occurred = request.occurred_at or now
-        if occurred > now + timedelta(minutes=5):
-            raise InvalidInput("发生时间不能晚于当前时间", "occurred_at is in the future", code="checkin.time_future",
-                               details={"field": "occurred_at"})
-        day, today = occurred.astimezone(CST).date(), now.astimezone(CST).date()
-        late = day < today
-        if late:
-            if (today - day).days > LATE_REGISTRATION_DAYS:
-                raise _refuse(f"补录须在 {LATE_REGISTRATION_DAYS} 日内完成", "too late to register",
-                              "checkin.late_too_old", days=(today - day).days)
-            if not (request.late_reason and len(request.late_reason.strip()) >= 2):
-                raise InvalidInput("补录须说明原因（如现场无网络）", "a late registration needs a reason",
-                                   code="checkin.late_reason_missing", details={"field": "late_reason"})
-        known = {context.key.kid: suite.verifier(context.key)} if context.key is not None else {}
-        signed = codes.verify(code, known, now=int(occurred.timestamp()))
-        method = _check_code(signed, visit, context.generation)
-        _check_inspector(context.inspector, day, visit.uscc)
-        _check_day(visit, day, request)
-        lon, lat, distance = _position(context.position, request, late, tolerance_m)
-        if method is CheckInMethod.VISIT_CODE and not await uow.onsite.use_nonce(signed.payload["n"], visit_id):
+        decision = decide_check_in(context, person_id, request, now=uow.now, suite=suite, tolerance_m=tolerance_m)
+        record = decision.record
+        if decision.nonce is not None and not await uow.onsite.use_nonce(decision.nonce, visit_id):
             again = await uow.onsite.check_in_by_key(request.idempotency_key)
             if again is not None:
                 return _repeat(again, visit_id, digest)
             raise _refuse("该检查码已使用过（重放）", "the visit code was used before", "code.replayed")
-        record = CheckIn(None, visit_id, person_id, method, signed.kid, signed.algorithm, occurred, None, lon, lat,
-                         request.crs if lon is not None else None, distance, late,
-                         request.late_reason.strip() if late and request.late_reason else None,
-                         request.off_schedule_reason.strip() if visit.day != day and request.off_schedule_reason
-                         else None, request.idempotency_key, digest)
         if not await uow.onsite.add_check_in(record):
             again = await uow.onsite.check_in_by_key(request.idempotency_key)
             if again is not None:
                 return _repeat(again, visit_id, digest)
             raise _refuse("本次检查已签到", "the visit is already checked in", "checkin.already")
-        before = {"status": visit.status.value}
         visit.status = VisitStatus.IN_PROGRESS
         await uow.visits.set_status(visit)
-        uow.audit.record(AuditEvent("checkin.create", "visit", str(visit_id), before, {
-            "status": visit.status.value, "check_in_id": record.id, "method": method.value, "kid": signed.kid,
-            "alg": signed.algorithm, "late": late, "distance_m": round(distance) if distance is not None else None,
-            "off_schedule_reason": record.off_schedule_reason}))
+        uow.audit.record(AuditEvent("checkin.create", "visit", str(visit_id), decision.before,
+                                    {**decision.after, "check_in_id": record.id}))
         await uow.commit()
-    return CheckInOutcome(record, True, distance is not None)
+    return CheckInOutcome(record, True, decision.position_verified)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInDecision:
+    """An accepted check-in, not yet written: the record, the visit code's nonce to use up (None for an
+    enterprise code) and the audit event's before and after (``check_in_id`` is added once the record has one)."""
+
+    record: CheckIn
+    nonce: str | None
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @property
+    def position_verified(self) -> bool:
+        return self.record.distance_m is not None
+
+
+def decide_check_in(context: CheckInContext, person_id: str, request: CheckInRequest, *, now: datetime,
+                    suite: SignatureSuite, tolerance_m: float) -> CheckInDecision:
+    """The rules of a check-in of a planned visit by ``person_id`` (on its team), without any I/O: time and late
+    registration, the code (signature, kind, generation), the certificate, the day and the device position.
+    Raises the refusal; returns what to write."""
+    visit = context.visit
+    occurred = request.occurred_at or now
+    if occurred > now + timedelta(minutes=5):
+        raise InvalidInput("发生时间不能晚于当前时间", "occurred_at is in the future", code="checkin.time_future",
+                           details={"field": "occurred_at"})
+    day, today = occurred.astimezone(CST).date(), now.astimezone(CST).date()
+    late = day < today
+    if late:
+        if (today - day).days > LATE_REGISTRATION_DAYS:
+            raise _refuse(f"补录须在 {LATE_REGISTRATION_DAYS} 日内完成", "too late to register",
+                          "checkin.late_too_old", days=(today - day).days)
+        if not (request.late_reason and len(request.late_reason.strip()) >= 2):
+            raise InvalidInput("补录须说明原因（如现场无网络）", "a late registration needs a reason",
+                               code="checkin.late_reason_missing", details={"field": "late_reason"})
+    known = {context.key.kid: suite.verifier(context.key)} if context.key is not None else {}
+    signed = codes.verify(codes.extract(request.code), known, now=int(occurred.timestamp()))
+    method = _check_code(signed, visit, context.generation)
+    _check_inspector(context.inspector, day, visit.uscc)
+    _check_day(visit, day, request)
+    lon, lat, distance = _position(context.position, request, late, tolerance_m)
+    record = CheckIn(None, visit.id or 0, person_id, method, signed.kid, signed.algorithm, occurred, None, lon, lat,
+                     request.crs if lon is not None else None, distance, late,
+                     request.late_reason.strip() if late and request.late_reason else None,
+                     request.off_schedule_reason.strip() if visit.day != day and request.off_schedule_reason
+                     else None, request.idempotency_key, request.digest())
+    after = {"status": VisitStatus.IN_PROGRESS.value, "method": method.value, "kid": signed.kid,
+             "alg": signed.algorithm, "late": late, "distance_m": round(distance) if distance is not None else None,
+             "off_schedule_reason": record.off_schedule_reason}
+    return CheckInDecision(record, signed.payload["n"] if method is CheckInMethod.VISIT_CODE else None,
+                           {"status": visit.status.value}, after)
 
 
 def _repeat(earlier: CheckIn, visit_id: int, digest: str) -> CheckInOutcome:
