@@ -100,34 +100,36 @@ class CheckInLane:
             late_reason=given.late_reason, off_schedule_reason=given.off_schedule_reason)
         now = container.clock.now()
         assert container.checkin_lane is not None
-        found = await container.checkin_lane.read(
-            visit_id=visit_id, idempotency_key=key, kid=codes.key_id(codes.extract(given.code)) or "",
-            user_id=user_id, session_id=session_id, rate_prefix=f"{RATE_BUCKET}:user:", now=now, window=RATE_WINDOW)
-        if found is None:
-            return None
-        limit = container.settings.limits.rate_checkin_per_minute
-        wait = None if found.rate_count <= limit else \
-            max(1.0, (found.rate_window_start + RATE_WINDOW - now).total_seconds())
-        scope.setdefault("state", {}).setdefault("rate_counted", {})[RATE_BUCKET] = wait
-        if wait is not None:
-            return None
-        idle = container.settings.auth.idle_minutes
-        principal = auth.session_principal(claims, found.user, found.session, now=now,
-                                           idle=timedelta(minutes=idle) if idle else None)
-        if (not principal.can(Permission.RESULTS_ENTER)
-                or (container.settings.second_factor_required and principal.role in SECOND_FACTOR_ROLES
-                    and not principal.second_factor)):
-            return None
-        context = found.context
-        if (context is None or found.retried or found.conflicts or context.archived or context.visit.off_site
-                or context.visit.status is not VisitStatus.PLANNED or principal.person_id is None
-                or principal.person_id not in context.visit.team):
-            return None
-        decision = checkin.decide_check_in(context, principal.person_id, request, now=now, suite=container.keys,
-                                           tolerance_m=container.settings.onsite.position_tolerance_m)
-        written = await container.checkin_lane.write(
-            decision, actor=audit_actor(principal, scope.get("state", {}).get("request_id")), session_id=session_id,
-            now=now, touch_every=auth.TOUCH_EVERY)
+        async with container.checkin_lane.opened() as lane:
+            found = await lane.read(
+                visit_id=visit_id, idempotency_key=key, kid=codes.key_id(codes.extract(given.code)) or "",
+                user_id=user_id, session_id=session_id, rate_prefix=f"{RATE_BUCKET}:user:", now=now,
+                window=RATE_WINDOW)
+            if found is None:
+                return None
+            limit = container.settings.limits.rate_checkin_per_minute
+            wait = None if found.rate_count <= limit else \
+                max(1.0, (found.rate_window_start + RATE_WINDOW - now).total_seconds())
+            scope.setdefault("state", {}).setdefault("rate_counted", {})[RATE_BUCKET] = wait
+            if wait is not None:
+                return None
+            idle = container.settings.auth.idle_minutes
+            principal = auth.session_principal(claims, found.user, found.session, now=now,
+                                               idle=timedelta(minutes=idle) if idle else None)
+            if (not principal.can(Permission.RESULTS_ENTER)
+                    or (container.settings.second_factor_required and principal.role in SECOND_FACTOR_ROLES
+                        and not principal.second_factor)):
+                return None
+            context = found.context
+            if (context is None or found.retried or found.conflicts or context.archived or context.visit.off_site
+                    or context.visit.status is not VisitStatus.PLANNED or principal.person_id is None
+                    or principal.person_id not in context.visit.team):
+                return None
+            decision = checkin.decide_check_in(context, principal.person_id, request, now=now, suite=container.keys,
+                                               tolerance_m=container.settings.onsite.position_tolerance_m)
+            written = await lane.write(
+                decision, actor=audit_actor(principal, scope.get("state", {}).get("request_id")),
+                session_id=session_id, now=now, touch_every=auth.TOUCH_EVERY)
         if written is None:
             return None
         return CheckInOut.of(decision.record, principal, decision.position_verified).model_dump_json().encode()

@@ -33,6 +33,19 @@ AN = AuditAnchorRow.__table__
 #: Key of the PostgreSQL advisory lock that serialises appends to the chain.
 CHAIN_LOCK_KEY = 0x51484441  # "QHDA"
 EVENT_FIELDS = ("at", "actor", "actor_role", "action", "object_type", "object_id", "before", "after", "request_id")
+RECORD_FIELDS = ("seq", *EVENT_FIELDS, "prev_hash", "hash")
+
+#: One chain per schema (tests and benchmarks run schemas side by side).
+_LOCK = "SELECT pg_advisory_xact_lock($1::int, hashtext(current_schema()))"
+#: The oldest waiting events, taken out of the inbox (the lock is held: no other sealer takes them too).
+_TAKE = f"""DELETE FROM audit_inbox WHERE id IN (SELECT id FROM audit_inbox ORDER BY id LIMIT $1::int)
+RETURNING id, {", ".join(EVENT_FIELDS)}"""  # noqa: S608 - fixed column names
+#: The head of the chain: its last record or, everything before it purged, the newest anchor.
+_HEAD = """SELECT seq, hash FROM (
+    (SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1)
+    UNION ALL (SELECT seq, hash FROM audit_anchor ORDER BY seq DESC LIMIT 1)) AS last ORDER BY seq DESC LIMIT 1"""
+_APPEND = f"""INSERT INTO audit_record ({", ".join(RECORD_FIELDS)})
+VALUES ({", ".join(f"${n}" for n in range(1, len(RECORD_FIELDS) + 1))})"""  # noqa: S608 - fixed column names
 
 log = structlog.get_logger(__name__)
 
@@ -68,18 +81,17 @@ class AuditSealer:
         if self.db.is_sqlite:
             return 0
         total = 0
+        pool = await self.db.raw_pool()  # plain asyncpg: the sealer runs after every busy moment, cheaply
         while True:
-            async with self.db.session() as session, session.begin():
-                await session.execute(sa.select(sa.func.pg_advisory_xact_lock(  # one chain per schema
-                    CHAIN_LOCK_KEY, sa.func.hashtext(sa.func.current_schema()))))
-                waiting = (await session.execute(
-                    sa.select(INBOX).order_by(INBOX.c.id).limit(self.batch_size))).all()
+            async with pool.acquire() as connection, connection.transaction():
+                await connection.execute(_LOCK, CHAIN_LOCK_KEY)
+                waiting = sorted(await connection.fetch(_TAKE, self.batch_size), key=lambda row: row["id"])
                 if not waiting:
                     return total
-                seq, prev = await head(session)
-                events = [{name: getattr(row, name) for name in EVENT_FIELDS} for row in waiting]
-                await session.execute(sa.insert(A), chain(events, seq, prev))
-                await session.execute(sa.delete(INBOX).where(INBOX.c.id.in_([row.id for row in waiting])))
+                last = await connection.fetchrow(_HEAD)
+                seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS_HASH)
+                rows = chain([{name: row[name] for name in EVENT_FIELDS} for row in waiting], seq, prev)
+                await connection.executemany(_APPEND, [tuple(row[name] for name in RECORD_FIELDS) for row in rows])
             total += len(waiting)
             if len(waiting) < self.batch_size:
                 return total

@@ -15,6 +15,8 @@ None with nothing written, and the caller hands the request to the general path,
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -155,7 +157,7 @@ def _read(row: asyncpg.Record) -> LaneRead:
 
 
 class PgCheckInLane:
-    """The two statements, on the database's plain asyncpg pool (``Database.raw_pool``)."""
+    """The two statements, on one connection of the database's plain asyncpg pool (``Database.raw_pool``)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -163,12 +165,22 @@ class PgCheckInLane:
         self.served = 0
         self.handed_on = 0
 
+    @contextlib.asynccontextmanager
+    async def opened(self) -> AsyncIterator[LaneConnection]:
+        """A connection for one check-in's read and write."""
+        async with (await self.db.raw_pool()).acquire() as connection:
+            yield LaneConnection(self.db, connection)
+
+
+class LaneConnection:
+    def __init__(self, db: Database, connection: asyncpg.Connection) -> None:
+        self.db, self.connection = db, connection
+
     async def read(self, *, visit_id: int, idempotency_key: str, kid: str, user_id: int, session_id: str,
                    rate_prefix: str, now: datetime, window: timedelta) -> LaneRead | None:
         """The read statement; None when the account does not exist."""
-        pool = await self.db.raw_pool()
-        row = await pool.fetchrow(READ, visit_id, idempotency_key, kid, user_id, session_id, rate_prefix, now,
-                                  now - window)
+        row = await self.connection.fetchrow(READ, visit_id, idempotency_key, kid, user_id, session_id, rate_prefix,
+                                             now, now - window)
         return _read(row) if row is not None else None
 
     async def write(self, decision: CheckInDecision, *, actor: Actor, session_id: str, now: datetime,
@@ -176,9 +188,8 @@ class PgCheckInLane:
         """The write statement; the new check-in's id, or None when nothing was written (the visit is no longer
         planned, the key or the visit code was used meanwhile)."""
         r = decision.record
-        pool = await self.db.raw_pool()
         try:
-            found = await pool.fetchval(
+            found = await self.connection.fetchval(
                 WRITE, r.visit_id, r.person_id, r.method.value, r.code_kid, r.code_alg, r.occurred_at, now,
                 r.longitude, r.latitude, r.crs, r.distance_m, r.late, r.late_reason, r.off_schedule_reason,
                 r.idempotency_key, r.request_hash, VisitStatus.IN_PROGRESS.value, VisitStatus.PLANNED.value,
