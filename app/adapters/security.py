@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,10 +35,16 @@ class Argon2PasswordHasher:
 
 
 class JwtTokenCodec:
+    """HS256 tokens. A token checked once is remembered (signature, issuer, required claims, not-before) until it
+    expires: a phone sends the same token with every request, and only the expiry can change the answer."""
+
     ALGORITHM = "HS256"
+    #: Tokens remembered at most (the oldest are forgotten first, and checked in full again when seen).
+    REMEMBERED = 4096
 
     def __init__(self, secret: str, issuer: str) -> None:
         self._secret, self._issuer = secret, issuer
+        self._checked: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def issue(self, claims: dict[str, Any], *, minutes: int) -> str:
         now = datetime.now(UTC)
@@ -44,8 +52,14 @@ class JwtTokenCodec:
         return jwt.encode(payload, self._secret, algorithm=self.ALGORITHM)
 
     def decode(self, token: str) -> dict[str, Any]:
+        claims = self._checked.get(token)
+        if claims is not None:
+            if claims["exp"] <= time.time():  # as PyJWT decides it (no leeway)
+                del self._checked[token]
+                raise AuthenticationFailed("登录已过期，请重新登录", "token expired", code="auth.token_expired")
+            return dict(claims)
         try:
-            return jwt.decode(
+            claims = jwt.decode(
                 token, self._secret, algorithms=[self.ALGORITHM], issuer=self._issuer,
                 options={"require": ["exp", "iat", "sub", "iss"]},
             )
@@ -53,3 +67,7 @@ class JwtTokenCodec:
             raise AuthenticationFailed("登录已过期，请重新登录", "token expired", code="auth.token_expired") from exc
         except jwt.PyJWTError as exc:
             raise AuthenticationFailed("访问令牌无效", "invalid token", code="auth.token_invalid") from exc
+        self._checked[token] = claims
+        if len(self._checked) > self.REMEMBERED:
+            self._checked.popitem(last=False)
+        return dict(claims)

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
@@ -130,25 +131,36 @@ class LaneRead:
     retried: bool
 
 
-def _part(row: asyncpg.Record, table: sa.Table, alias: str) -> SimpleNamespace:
-    return SimpleNamespace(**{c.name: row[f"{alias}_{c.name}"] for c in table.c})
+#: Where each table's columns sit in a READ row (they come first, in this order: see the SELECT list).
+_NAMES = {alias: tuple(c.name for c in table.c) for alias, table in (("u", _U), ("s", _S))}
+_NAMES.update({alias: tuple(c.name for c in table.c) for alias, table in (("v", _V), ("k", _K), ("p", _P))})
+_STARTS = {"u": 0, "s": len(_NAMES["u"])}
+_STARTS.update(v=_STARTS["s"] + len(_NAMES["s"]) + 2)  # after rate_count and rate_window_start
+_STARTS.update(k=_STARTS["v"] + len(_NAMES["v"]))
+_STARTS.update(p=_STARTS["k"] + len(_NAMES["k"]))
+
+
+def _part(values: tuple[Any, ...], alias: str) -> SimpleNamespace:
+    start, names = _STARTS[alias], _NAMES[alias]
+    return SimpleNamespace(**dict(zip(names, values[start:start + len(names)], strict=True)))
 
 
 def _read(row: asyncpg.Record) -> LaneRead:
-    user = SqlUserRepository.to_domain(_part(row, _U, "u"))
-    session = SqlLoginSessionRepository.to_domain(_part(row, _S, "s")) if row["s_id"] is not None else None
+    values = tuple(row)
+    user = SqlUserRepository.to_domain(_part(values, "u"))
+    session = SqlLoginSessionRepository.to_domain(_part(values, "s")) if row["s_id"] is not None else None
     context = None
     if row["v_id"] is not None:
         key = None
         if row["k_kid"] is not None:
-            k = _part(row, _K, "k")
+            k = _part(values, "k")
             key = SigningKey(k.kid, k.algorithm, k.public_key, k.private_key, k.created_at, k.retired_at,
                              k.revoked_at)
-        inspector = (SqlInspectorRepository.to_domain(_part(row, _P, "p"), [])
+        inspector = (SqlInspectorRepository.to_domain(_part(values, "p"), [])
                      if row["p_person_id"] is not None else None)
         lon, lat = row["ctx_lon"], row["ctx_lat"]
         context = CheckInContext(
-            visit=visit_from_row(_part(row, _V, "v")), earlier=None, key=key,
+            visit=visit_from_row(_part(values, "v")), earlier=None, key=key,
             generation=int(row["ctx_generation"]) if row["ctx_generation"] is not None else 1,
             inspector=inspector, position=(lon, lat) if lon is not None and lat is not None else None,
             archived=bool(row["ctx_archived"]))
