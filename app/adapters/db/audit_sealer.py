@@ -70,8 +70,8 @@ async def head(session: Any) -> tuple[int, str]:
 
 
 class AuditSealer:
-    def __init__(self, db: Database, *, batch_size: int = 2000, interval: float = 2.0) -> None:
-        self.db, self.batch_size, self.interval = db, batch_size, interval
+    def __init__(self, db: Database, *, batch_size: int = 2000, interval: float = 2.0, linger: float = 0.05) -> None:
+        self.db, self.batch_size, self.interval, self.linger = db, batch_size, interval, linger
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -126,6 +126,11 @@ class AuditSealer:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.interval):  # unlike wait_for, never swallows a cancellation
                     await self._wake.wait()
+            if self._stopping:
+                return
+            # Under load a commit wakes the sealer every millisecond or so: lingering a moment seals the events of
+            # many commits in one transaction. Readers seal for themselves, so none waits for this.
+            await asyncio.sleep(self.linger)
             self._wake.clear()
             if self._stopping:
                 return
