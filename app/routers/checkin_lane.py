@@ -7,11 +7,12 @@ serves the ordinary check-in directly:
 
 - the same body model (``CheckInIn``) and answer (``CheckInOut``), the same token and session rules
   (``session_principal``), the same rate-limit counter and the same decision (``decide_check_in``);
-- the account, session, rate limit and check-in context in one read, the check-in in one atomic write
-  (``PgCheckInLane``);
+- the account, session and check-in context in one read; the rate-limit count and the check-in in one atomic
+  write (``PgCheckInLane``);
 - everything else — an API key, a malformed or refused request, a retry, a race, a replayed code, an archived task,
   a declared conflict of interest, any error — goes on to the route unchanged (the body is replayed), which gives
-  the full answer and audits refusals. A request the lane has counted against the rate limit is not counted again.
+  the full answer and audits refusals. Each request counts once against the rate limit: in the lane's write, or
+  else in the route.
 
 On SQLite (one writer; no such load) there is no lane and the route serves every check-in.
 """
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 _PATH = re.compile(r"/api/v1/visits/([1-9][0-9]{0,17})/check-in")
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
-#: The general path's rate-limit key is ``checkin:user:<username>`` (``app.deps.rate_limit``).
+#: The route's rate-limit key is ``checkin:user:<username>`` (``app.deps.rate_limit``): the same counter.
 RATE_BUCKET = "checkin"
 RATE_WINDOW = timedelta(minutes=1)
 _JSON_HEADERS = [(b"content-type", b"application/json")]
@@ -101,17 +102,10 @@ class CheckInLane:
         now = container.clock.now()
         assert container.checkin_lane is not None
         async with container.checkin_lane.opened() as lane:
-            found = await lane.read(
-                visit_id=visit_id, idempotency_key=key, kid=codes.key_id(codes.extract(given.code)) or "",
-                user_id=user_id, session_id=session_id, rate_prefix=f"{RATE_BUCKET}:user:", now=now,
-                window=RATE_WINDOW)
+            found = await lane.read(visit_id=visit_id, idempotency_key=key,
+                                    kid=codes.key_id(codes.extract(given.code)) or "", user_id=user_id,
+                                    session_id=session_id)
             if found is None:
-                return None
-            limit = container.settings.limits.rate_checkin_per_minute
-            wait = None if found.rate_count <= limit else \
-                max(1.0, (found.rate_window_start + RATE_WINDOW - now).total_seconds())
-            scope.setdefault("state", {}).setdefault("rate_counted", {})[RATE_BUCKET] = wait
-            if wait is not None:
                 return None
             idle = container.settings.auth.idle_minutes
             principal = auth.session_principal(claims, found.user, found.session, now=now,
@@ -127,10 +121,16 @@ class CheckInLane:
                 return None
             decision = checkin.decide_check_in(context, principal.person_id, request, now=now, suite=container.keys,
                                                tolerance_m=container.settings.onsite.position_tolerance_m)
+            limit = container.settings.limits.rate_checkin_per_minute
             written = await lane.write(
                 decision, actor=audit_actor(principal, scope.get("state", {}).get("request_id")),
-                session_id=session_id, now=now, touch_every=auth.TOUCH_EVERY)
-        if written is None:
+                session_id=session_id, now=now, touch_every=auth.TOUCH_EVERY,
+                rate_key=f"{RATE_BUCKET}:user:{principal.username}", rate_limit=limit, rate_window=RATE_WINDOW)
+        if written.rate_count is not None and written.rate_window_start is not None:  # counted: not again
+            over = written.rate_count > limit
+            wait = max(1.0, (written.rate_window_start + RATE_WINDOW - now).total_seconds()) if over else None
+            scope.setdefault("state", {}).setdefault("rate_counted", {})[RATE_BUCKET] = wait
+        if written.check_in_id is None:
             return None
         return CheckInOut.of(decision.record, principal, decision.position_verified).model_dump_json().encode()
 

@@ -3,10 +3,10 @@
 The mobile client checks in at every gate, and a check-in through the ORM session costs several milliseconds of
 the service's CPU. This adapter does the same work in two round trips, without the ORM:
 
-1. **read** — counts the request against the caller's rate limit (the same counter the general path uses) and
-   reads the account, its login session and the whole check-in context (``CheckInContext``) in one statement;
-2. **write** — moves the visit from planned to in progress, inserts the check-in, uses up a visit code's nonce
-   and queues the audit event in the inbox, in one statement: all of it or none of it.
+1. **read** — the account, its login session and the whole check-in context (``CheckInContext``), one SELECT;
+2. **write** — counts the request against the caller's rate limit (the counter the general path uses), and
+   within the limit moves the visit from planned to in progress, inserts the check-in, uses up a visit code's
+   nonce and queues the audit event in the inbox, in one statement: all of it or none of it.
 
 The rules are not here: the caller decides with ``app.domain.onsite.checkin.decide_check_in`` between the two.
 Anything the lane does not expect (a race, a replayed code, the visit no longer planned) makes ``write`` answer
@@ -52,20 +52,9 @@ def _columns(table: sa.Table, alias: str) -> str:
 _U, _S, _V, _K, _P = (UserRow.__table__, LoginSessionRow.__table__, VisitRow.__table__, SigningKeyRow.__table__,
                       InspectorRow.__table__)
 
-#: $1 visit id, $2 idempotency key, $3 the code's key id, $4 account id, $5 login session id, $6 the rate-limit
-#: key's prefix (the account's username follows), $7 now, $8 the start of the current rate-limit window.
+#: $1 visit id, $2 idempotency key, $3 the code's key id, $4 account id, $5 login session id.
 READ = f"""
-WITH hit AS (
-    INSERT INTO rate_limit AS r (key, window_start, count)
-    SELECT left($6::text || u.username, 160), $7::timestamptz, 1 FROM app_user u WHERE u.id = $4::bigint
-    ON CONFLICT (key) DO UPDATE SET
-        count = CASE WHEN r.window_start <= $8::timestamptz THEN 1 ELSE r.count + 1 END,
-        window_start = CASE WHEN r.window_start <= $8::timestamptz THEN excluded.window_start
-                            ELSE r.window_start END
-    RETURNING count, window_start
-)
-SELECT {_columns(_U, "u")}, {_columns(_S, "s")}, hit.count AS rate_count, hit.window_start AS rate_window_start,
-       {_columns(_V, "v")}, {_columns(_K, "k")}, {_columns(_P, "p")},
+SELECT {_columns(_U, "u")}, {_columns(_S, "s")}, {_columns(_V, "v")}, {_columns(_K, "k")}, {_columns(_P, "p")},
        (SELECT ci.id FROM check_in ci WHERE ci.idempotency_key = $2::text) AS ctx_earlier,
        ec.generation AS ctx_generation, e.longitude AS ctx_lon, e.latitude AS ctx_lat,
        (SELECT count(*) FROM inspector_conflict pc WHERE pc.person_id = p.person_id) AS p_conflicts,
@@ -74,7 +63,6 @@ SELECT {_columns(_U, "u")}, {_columns(_S, "s")}, hit.count AS rate_count, hit.wi
                JOIN archived_task at ON at.plan_no = dr.plan_no AND at.task_no = dr.task_no
                WHERE vs.visit_id = v.id) AS ctx_archived
 FROM app_user u
-CROSS JOIN hit
 LEFT JOIN login_session s ON s.id = $5::text AND s.user_id = u.id
 LEFT JOIN visit v ON v.id = $1::bigint
 LEFT JOIN enterprise_code ec ON ec.uscc = v.uscc
@@ -84,12 +72,20 @@ LEFT JOIN inspector p ON p.person_id = u.person_id AND p.deleted_at IS NULL
 WHERE u.id = $4::bigint
 """  # noqa: S608 - the column lists come from the table definitions, every value is a parameter
 
-#: One statement, so one transaction: the visit moves only from planned, the check-in needs the move, the nonce
-#: and the audit event need the check-in. A duplicate (key, visit, nonce) aborts the whole statement.
+#: One statement, so one transaction: the request is counted; within the limit the visit moves, only from
+#: planned; the check-in needs the move, the nonce and the audit event need the check-in. A duplicate (key, visit,
+#: nonce) aborts the whole statement, the count included.
 WRITE = """
-WITH moved AS (
+WITH hit AS (
+    INSERT INTO rate_limit AS r (key, window_start, count) VALUES ($27::text, $7::timestamptz, 1)
+    ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN r.window_start <= $28::timestamptz THEN 1 ELSE r.count + 1 END,
+        window_start = CASE WHEN r.window_start <= $28::timestamptz THEN excluded.window_start
+                            ELSE r.window_start END
+    RETURNING count, window_start
+), moved AS (
     UPDATE visit SET status = $17::text, version = version + 1, updated_at = $7::timestamptz
-    WHERE id = $1::bigint AND status = $18::text
+    WHERE id = $1::bigint AND status = $18::text AND (SELECT count FROM hit) <= $29::int
     RETURNING id
 ), created AS (
     INSERT INTO check_in (visit_id, person_id, method, code_kid, code_alg, occurred_at, recorded_at, longitude,
@@ -111,19 +107,17 @@ WITH moved AS (
     UPDATE login_session SET last_seen_at = $7::timestamptz
     WHERE id = $25::text AND revoked_at IS NULL AND last_seen_at < $26::timestamptz
 )
-SELECT id FROM created
+SELECT (SELECT id FROM created) AS id, hit.count, hit.window_start FROM hit
 """
 
 
 @dataclass(frozen=True, slots=True)
 class LaneRead:
-    """What the read statement found: the account and session of the token, the rate-limit count of this
-    request's window, and the check-in context (None: no such visit)."""
+    """What the read statement found: the account and session of the token and the check-in context (None: no
+    such visit)."""
 
     user: User
     session: LoginSession | None
-    rate_count: int
-    rate_window_start: datetime
     context: CheckInContext | None
     #: Conflicts of interest the caller declared (read by the general path only: the lane hands such a caller on).
     conflicts: int
@@ -135,7 +129,7 @@ class LaneRead:
 _NAMES = {alias: tuple(c.name for c in table.c) for alias, table in (("u", _U), ("s", _S))}
 _NAMES.update({alias: tuple(c.name for c in table.c) for alias, table in (("v", _V), ("k", _K), ("p", _P))})
 _STARTS = {"u": 0, "s": len(_NAMES["u"])}
-_STARTS.update(v=_STARTS["s"] + len(_NAMES["s"]) + 2)  # after rate_count and rate_window_start
+_STARTS.update(v=_STARTS["s"] + len(_NAMES["s"]))
 _STARTS.update(k=_STARTS["v"] + len(_NAMES["v"]))
 _STARTS.update(p=_STARTS["k"] + len(_NAMES["k"]))
 
@@ -164,8 +158,17 @@ def _read(row: asyncpg.Record) -> LaneRead:
             generation=int(row["ctx_generation"]) if row["ctx_generation"] is not None else 1,
             inspector=inspector, position=(lon, lat) if lon is not None and lat is not None else None,
             archived=bool(row["ctx_archived"]))
-    return LaneRead(user, session, int(row["rate_count"]), row["rate_window_start"], context,
-                    int(row["p_conflicts"] or 0), row["ctx_earlier"] is not None)
+    return LaneRead(user, session, context, int(row["p_conflicts"] or 0), row["ctx_earlier"] is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class LaneWrite:
+    """What the write statement did: the new check-in's id (None: nothing written), and the rate-limit count of
+    the request's window with the window's start (None: the statement was undone, the request not counted)."""
+
+    check_in_id: int | None
+    rate_count: int | None
+    rate_window_start: datetime | None
 
 
 class PgCheckInLane:
@@ -188,29 +191,27 @@ class LaneConnection:
     def __init__(self, db: Database, connection: asyncpg.Connection) -> None:
         self.db, self.connection = db, connection
 
-    async def read(self, *, visit_id: int, idempotency_key: str, kid: str, user_id: int, session_id: str,
-                   rate_prefix: str, now: datetime, window: timedelta) -> LaneRead | None:
+    async def read(self, *, visit_id: int, idempotency_key: str, kid: str, user_id: int,
+                   session_id: str) -> LaneRead | None:
         """The read statement; None when the account does not exist."""
-        row = await self.connection.fetchrow(READ, visit_id, idempotency_key, kid, user_id, session_id, rate_prefix,
-                                             now, now - window)
+        row = await self.connection.fetchrow(READ, visit_id, idempotency_key, kid, user_id, session_id)
         return _read(row) if row is not None else None
 
     async def write(self, decision: CheckInDecision, *, actor: Actor, session_id: str, now: datetime,
-                    touch_every: timedelta) -> int | None:
-        """The write statement; the new check-in's id, or None when nothing was written (the visit is no longer
-        planned, the key or the visit code was used meanwhile)."""
+                    touch_every: timedelta, rate_key: str, rate_limit: int, rate_window: timedelta) -> LaneWrite:
+        """The write statement. Nothing but the count is written when the count is over ``rate_limit``, or the
+        visit is no longer planned; nothing at all when the key or the visit code was used meanwhile."""
         r = decision.record
         try:
-            found = await self.connection.fetchval(
+            found = await self.connection.fetchrow(
                 WRITE, r.visit_id, r.person_id, r.method.value, r.code_kid, r.code_alg, r.occurred_at, now,
                 r.longitude, r.latitude, r.crs, r.distance_m, r.late, r.late_reason, r.off_schedule_reason,
                 r.idempotency_key, r.request_hash, VisitStatus.IN_PROGRESS.value, VisitStatus.PLANNED.value,
                 decision.nonce, actor.name, actor.role, decision.before, decision.after, actor.request_id,
-                session_id, now - touch_every)
+                session_id, now - touch_every, rate_key[:160], now - rate_window, rate_limit)
         except asyncpg.UniqueViolationError:
-            return None
-        if found is None:
-            return None
-        r.id, r.recorded_at = int(found), now
-        self.db.audit_sealer.nudge()
-        return r.id
+            return LaneWrite(None, None, None)
+        if found["id"] is not None:
+            r.id, r.recorded_at = int(found["id"]), now
+            self.db.audit_sealer.nudge()
+        return LaneWrite(r.id, found["count"], found["window_start"])
