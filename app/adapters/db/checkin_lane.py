@@ -45,12 +45,16 @@ from app.domain.scheduling.model import VisitStatus
 
 
 def _columns(table: sa.Table, alias: str) -> str:
-    """Every column of ``table`` as ``<alias>_<column>`` (from the table definitions: no list to keep in step)."""
-    return ", ".join(f'{alias}."{c.name}" AS {alias}_{c.name}' for c in table.c)
+    """The columns of ``table`` as ``<alias>_<column>`` (from the table definitions: no list to keep in step)."""
+    return ", ".join(f'{alias}."{name}" AS {alias}_{name}' for name in _NAMES[alias])
 
 
 _U, _S, _V, _K, _P = (UserRow.__table__, LoginSessionRow.__table__, VisitRow.__table__, SigningKeyRow.__table__,
                       InspectorRow.__table__)
+#: The columns read of each table, in the order of the SELECT list (where each sits in a READ row: ``_STARTS``).
+#: A check-in only verifies: the signing key's private half is never read.
+_NAMES = {alias: tuple(c.name for c in table.c if not (alias == "k" and c.name == "private_key"))
+          for alias, table in (("u", _U), ("s", _S), ("v", _V), ("k", _K), ("p", _P))}
 
 #: $1 visit id, $2 idempotency key, $3 the code's key id, $4 account id, $5 login session id.
 READ = f"""
@@ -125,9 +129,6 @@ class LaneRead:
     retried: bool
 
 
-#: Where each table's columns sit in a READ row (they come first, in this order: see the SELECT list).
-_NAMES = {alias: tuple(c.name for c in table.c) for alias, table in (("u", _U), ("s", _S))}
-_NAMES.update({alias: tuple(c.name for c in table.c) for alias, table in (("v", _V), ("k", _K), ("p", _P))})
 _STARTS = {"u": 0, "s": len(_NAMES["u"])}
 _STARTS.update(v=_STARTS["s"] + len(_NAMES["s"]))
 _STARTS.update(k=_STARTS["v"] + len(_NAMES["v"]))
@@ -148,8 +149,7 @@ def _read(row: asyncpg.Record) -> LaneRead:
         key = None
         if row["k_kid"] is not None:
             k = _part(values, "k")
-            key = SigningKey(k.kid, k.algorithm, k.public_key, k.private_key, k.created_at, k.retired_at,
-                             k.revoked_at)
+            key = SigningKey(k.kid, k.algorithm, k.public_key, b"", k.created_at, k.retired_at, k.revoked_at)
         inspector = (SqlInspectorRepository.to_domain(_part(values, "p"), [])
                      if row["p_person_id"] is not None else None)
         lon, lat = row["ctx_lon"], row["ctx_lat"]
