@@ -25,6 +25,7 @@ from app.domain.onsite.codes import (
     enterprise_payload,
     extract,
     issue,
+    key_id,
     verify,
     visit_payload,
 )
@@ -309,3 +310,11 @@ def test_random_text_raises_only_domain_errors(text: str) -> None:
         verify(extract(text), verifiers, now=NOW)
     with contextlib.suppress(DomainError):
         verify(text, verifiers, now=NOW)
+
+
+def test_key_id_reads_only_the_key_id_field() -> None:
+    text = issue(CodeKind.ENTERPRISE, enterprise_payload(USCC, 1), SIGNER)
+    assert key_id(text) == SIGNER.kid
+    assert key_id(replace_part(text, 1, "X")) == SIGNER.kid  # malformed elsewhere: verify refuses it
+    for bad in ("", "QHD1.E.x", "QHD2" + text[4:], text + ".x", "QHD1.E.p.bad kid.Ed25519.s", "x" * 5000):
+        assert key_id(bad) is None

@@ -185,11 +185,10 @@ def extract(text: str) -> str:
 
 
 def key_id(text: str) -> str | None:
-    """The key id the code ``text`` (bare) names, None when it is malformed; nothing is verified here."""
-    try:
-        return _parse(text)[2]
-    except CodeMalformed:
-        return None
+    """The key id the code ``text`` (bare) names, None when it names none. Only that field is read: nothing is
+    verified here, and ``verify`` reads the whole code (a malformed one is refused there)."""
+    parts = text.split(".") if isinstance(text, str) and len(text) <= MAX_LENGTH else ()
+    return parts[3] if len(parts) == 6 and parts[0] == PREFIX and is_key_id(parts[3]) else None
 
 
 def verify(text: str, verifiers: Mapping[str, Verifier], *, now: int | None = None) -> SignedCode:
