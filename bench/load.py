@@ -108,6 +108,8 @@ class Result:
     exhausted: int = 0
     draws: int = 0
     resumed: int = 0
+    #: Draw prepares answered 409 draw.frame_empty: the task's frame is spent for the quarter (not an error).
+    spent: int = 0
     socket: dict[str, int] = field(default_factory=dict)
     statuses: dict[int, int] = field(default_factory=dict)
     sample: str = ""
@@ -127,6 +129,7 @@ class Result:
                       w(self.p50, other.p50), w(self.p95, other.p95), max(self.p99, other.p99),
                       w(self.mean, other.mean), self.ok + other.ok, self.other + other.other,
                       self.exhausted + other.exhausted, self.draws + other.draws, self.resumed + other.resumed,
+                      self.spent + other.spent,
                       {k: self.socket.get(k, 0) + other.socket.get(k, 0) for k in {*self.socket, *other.socket}},
                       {k: self.statuses.get(k, 0) + other.statuses.get(k, 0)
                        for k in sorted({*self.statuses, *other.statuses})}, self.sample or other.sample)
@@ -150,7 +153,7 @@ def parse(label: str, output: str) -> Result:
     result.p50, result.p95, result.p99 = values["p50_us"] / 1000, values["p95_us"] / 1000, values["p99_us"] / 1000
     result.mean, result.ok, result.other = values["mean_us"] / 1000, int(values["ok"]), int(values["other"])
     result.exhausted, result.draws = int(values["exhausted"]), int(values.get("draws", 0))
-    result.resumed = int(values.get("resumed", 0))
+    result.resumed, result.spent = int(values.get("resumed", 0)), int(values.get("spent", 0))
     result.socket = {k: int(values[k]) for k in ("connect", "read", "write", "timeout")}
     return result
 
@@ -472,6 +475,8 @@ def table(results: dict[str, Result]) -> list[str]:
         extra = f"; 完成抽取 draws {r.draws}" if r.draws else ""
         if r.resumed:
             extra += f"; 续做上一轮未完成的抽取 / resumed an open draw ({r.resumed} × 409)"
+        if r.spent:
+            extra += f"; 任务本季度已无可抽企业 / a task's frame was spent ({r.spent} × 409 draw.frame_empty)"
         text = (f"    {r.label:<24} {r.requests:>6,} 次 req ({r.requests / r.seconds if r.seconds else 0:6.1f}/s)  "
                 f"p50 {ms(r.p50):>5} ms  p95 {ms(r.p95):>5} ms  p99 {ms(r.p99):>5} ms  {{{statuses}}}{extra}")
         if errors:
@@ -1008,7 +1013,7 @@ def main() -> None:
                              "(0 leaves a class out; draws use one connection)")
     parser.add_argument("--enterprises", type=int, default=3_000)
     parser.add_argument("--findings-visits", type=int, default=200, help="visits checked in at set-up for findings")
-    parser.add_argument("--checkins-per-second", type=int, default=150, help="check-in lines set aside per second")
+    parser.add_argument("--checkins-per-second", type=int, default=400, help="check-in lines set aside per second")
     parser.add_argument("--draw-quota", type=int, default=3, help="enterprises a draw selects (quarterly quota)")
     parser.add_argument("--pool-size", type=int, default=10, help="DATABASE__POOL_SIZE of the single process")
     parser.add_argument("--scale-workers", type=int, default=2, help="uvicorn workers of each process in phase 4")
