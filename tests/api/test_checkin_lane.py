@@ -128,3 +128,21 @@ async def test_the_lane_touches_the_session_and_refuses_a_revoked_one_through_th
         await connection.execute(sa.update(sessions).values(revoked_at=container.clock.now()))
     refused = await check_in(client, site, code, key=uuid.uuid4().hex)
     assert_problem(refused, 401, "auth.session_revoked")
+
+
+async def test_the_lane_uses_up_a_visit_code_and_the_route_refuses_its_replay(
+    client: httpx.AsyncClient, container: Container, site: Site  # noqa: F811
+) -> None:
+    shown = await client.get(f"{site.url}/code", headers=site.phone)
+    assert shown.status_code == 200, shown.text
+    code = shown.json()["code"]
+    served, handed_on = counts(container)
+    first = await check_in(client, site, code)
+    assert first.status_code == 201, first.text
+    assert first.json()["method"] == "visit_code"
+    assert counts(container) == (served + 1, handed_on)
+    async with container.db.engine.connect() as connection:
+        used = (await connection.execute(sa.text("SELECT visit_id FROM code_nonce"))).scalars().all()
+    assert used == [site.visit["id"]]
+    assert_problem(await check_in(client, site, code), 409, "checkin.state_invalid")
+    assert counts(container) == (served + 1, handed_on + 1)
