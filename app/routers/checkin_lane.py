@@ -37,7 +37,7 @@ from app.routers.onsite import CheckInIn, CheckInOut
 from app.routers.schemas.common import MAX_ID
 
 if TYPE_CHECKING:
-    from app.deps import Container
+    from app.deps import Container, PgCheckInLane
 
 _PATH = re.compile(r"/api/v1/visits/([1-9][0-9]{0,17})/check-in")
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
@@ -56,30 +56,30 @@ class CheckInLane:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = _PATH.fullmatch(scope["path"]) if scope["type"] == "http" and scope["method"] == "POST" else None
         container: Container | None = getattr(scope["app"].state, "container", None) if match else None
-        if match is None or container is None or container.checkin_lane is None:
+        lane = container.checkin_lane if container is not None else None
+        if match is None or container is None or lane is None:
             await self.app(scope, receive, send)
             return
         body = await _body(receive)
         try:
-            answer = await self._serve(container, scope, int(match.group(1)), body)
-        except DomainError:
-            answer = None  # the route refuses it again, with the problem document and the audit record
-        except ValidationError:
-            answer = None
+            answer = await self._serve(container, lane, scope, int(match.group(1)), body)
+        except (DomainError, ValidationError):
+            answer = None  # the route refuses it again, with its problem document and audit record
         except Exception as exc:  # anything unforeseen (the database away, a bug): the route serves the request
             # One line, no traceback: during an outage every check-in comes here, and the route logs real errors.
             log.warning("checkin_lane.handed_on", error=type(exc).__name__, detail=str(exc)[:300])
             answer = None
         if answer is None:
-            container.checkin_lane.handed_on += 1
+            lane.handed_on += 1
             await self.app(scope, _replay(body, receive), send)
             return
-        container.checkin_lane.served += 1
+        lane.served += 1
         await send({"type": "http.response.start", "status": 201,
                     "headers": [*_JSON_HEADERS, (b"content-length", str(len(answer)).encode())]})
         await send({"type": "http.response.body", "body": answer})
 
-    async def _serve(self, container: Container, scope: Scope, visit_id: int, body: bytes) -> bytes | None:
+    async def _serve(self, container: Container, lane: PgCheckInLane, scope: Scope, visit_id: int,
+                     body: bytes) -> bytes | None:
         """The answer's body, or None to hand the request on."""
         headers = dict(reversed(scope["headers"]))  # a repeated header: the first counts, as for the route
         bearer = headers.get(b"authorization", b"")
@@ -101,9 +101,8 @@ class CheckInLane:
             crs=given.position.crs if given.position else "wgs84", occurred_at=given.occurred_at,
             late_reason=given.late_reason, off_schedule_reason=given.off_schedule_reason)
         now = container.clock.now()
-        assert container.checkin_lane is not None
-        async with container.checkin_lane.opened() as lane:
-            found = await lane.read(visit_id=visit_id, idempotency_key=key,
+        async with lane.opened() as connection:
+            found = await connection.read(visit_id=visit_id, idempotency_key=key,
                                     kid=codes.key_id(codes.extract(given.code)) or "", user_id=user_id,
                                     session_id=session_id)
             if found is None:
@@ -123,7 +122,7 @@ class CheckInLane:
             decision = checkin.decide_check_in(context, principal.person_id, request, now=now, suite=container.keys,
                                                tolerance_m=container.settings.onsite.position_tolerance_m)
             limit = container.settings.limits.rate_checkin_per_minute
-            written = await lane.write(
+            written = await connection.write(
                 decision, actor=audit_actor(principal, scope.get("state", {}).get("request_id")),
                 session_id=session_id, now=now, touch_every=auth.TOUCH_EVERY,
                 rate_key=f"{RATE_BUCKET}:user:{principal.username}", rate_limit=limit, rate_window=RATE_WINDOW)
