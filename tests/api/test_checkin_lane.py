@@ -15,6 +15,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from app.adapters.db.checkin_lane import READ
 from app.adapters.db.tables import AuditRecordRow, CheckInRow, LoginSessionRow, RateLimitRow, VisitRow
 from app.deps import Container
 from tests.api.test_draws import ready  # noqa: F401 - the fixture is used by name
@@ -146,3 +147,53 @@ async def test_the_lane_uses_up_a_visit_code_and_the_route_refuses_its_replay(
     assert used == [site.visit["id"]]
     assert_problem(await check_in(client, site, code), 409, "checkin.state_invalid")
     assert counts(container) == (served + 1, handed_on + 1)
+
+
+async def test_the_lane_gives_its_connections_first_come_first_served(container: Container) -> None:
+    """A check-in released its connection: the longest waiter gets it, not one that arrives just then (asyncpg's
+    pool alone would let the newcomer through and send the waiter to the back of the queue)."""
+    lane = container.checkin_lane
+    assert lane is not None
+    size = container.db.pool_size
+    order: list[str] = []
+    held = [lane.opened() for _ in range(size)]
+    for opened in held:
+        await opened.__aenter__()
+
+    async def take(name: str) -> None:
+        async with lane.opened():
+            order.append(name)
+
+    waiting = [asyncio.create_task(take(f"waiter-{n}")) for n in range(3)]
+    await asyncio.sleep(0.05)  # all three queue for a connection
+    newcomers: list[asyncio.Task[None]] = []
+
+    async def arriving() -> None:  # one newcomer at every turn of the event loop, while connections come back
+        for n in range(200):
+            newcomers.append(asyncio.create_task(take(f"newcomer-{n}")))
+            await asyncio.sleep(0)
+
+    arrivals = asyncio.create_task(arriving())
+    for opened in held:
+        await opened.__aexit__(None, None, None)
+        await asyncio.sleep(0)
+    await arrivals
+    await asyncio.wait_for(asyncio.gather(*waiting, *newcomers), 10)
+    assert order[:3] == ["waiter-0", "waiter-1", "waiter-2"], order[:6]
+
+
+async def test_the_lanes_statements_are_planned_once_and_always_through_an_index(container: Container) -> None:
+    """The lane's plans live as long as their connection: made without sequential scans, hash or merge joins, they
+    stay right however the tables grow after the statistics they were made with."""
+    lane = container.checkin_lane
+    assert lane is not None
+    async with lane.opened() as opened:
+        settings = {name: await opened.connection.fetchval(f"SHOW {name}")
+                    for name in ("plan_cache_mode", "enable_seqscan", "enable_hashjoin", "enable_mergejoin")}
+        plan = "\n".join(row[0] for row in await opened.connection.fetch(
+            "EXPLAIN " + READ.replace("$1::bigint", "1::bigint").replace("$2::text", "'k'::text")
+            .replace("$3::text", "'kid'::text").replace("$4::bigint", "1::bigint").replace("$5::text", "'s'::text")))
+    assert settings == {"plan_cache_mode": "force_generic_plan", "enable_seqscan": "off", "enable_hashjoin": "off",
+                        "enable_mergejoin": "off"}
+    assert "Seq Scan" not in plan, plan
+    assert "Hash" not in plan, plan
