@@ -15,7 +15,6 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from app.adapters.db.checkin_lane import READ
 from app.adapters.db.tables import AuditRecordRow, CheckInRow, LoginSessionRow, RateLimitRow, VisitRow
 from app.deps import Container
 from tests.api.test_draws import ready  # noqa: F401 - the fixture is used by name
@@ -181,19 +180,3 @@ async def test_the_lane_gives_its_connections_first_come_first_served(container:
     await asyncio.wait_for(asyncio.gather(*waiting, *newcomers), 10)
     assert order[:3] == ["waiter-0", "waiter-1", "waiter-2"], order[:6]
 
-
-async def test_the_lanes_statements_are_planned_once_and_always_through_an_index(container: Container) -> None:
-    """The lane's plans live as long as their connection: made without sequential scans, hash or merge joins, they
-    stay right however the tables grow after the statistics they were made with."""
-    lane = container.checkin_lane
-    assert lane is not None
-    async with lane.opened() as opened:
-        settings = {name: await opened.connection.fetchval(f"SHOW {name}")
-                    for name in ("plan_cache_mode", "enable_seqscan", "enable_hashjoin", "enable_mergejoin")}
-        plan = "\n".join(row[0] for row in await opened.connection.fetch(
-            "EXPLAIN " + READ.replace("$1::bigint", "1::bigint").replace("$2::text", "'k'::text")
-            .replace("$3::text", "'kid'::text").replace("$4::bigint", "1::bigint").replace("$5::text", "'s'::text")))
-    assert settings == {"plan_cache_mode": "force_generic_plan", "enable_seqscan": "off", "enable_hashjoin": "off",
-                        "enable_mergejoin": "off"}
-    assert "Seq Scan" not in plan, plan
-    assert "Hash" not in plan, plan

@@ -187,7 +187,7 @@ class PgCheckInLane:
     @contextlib.asynccontextmanager
     async def opened(self) -> AsyncIterator[LaneConnection]:
         """A connection for one check-in's read and write."""
-        pool = await self.db.raw_pool(key_lookups=True)
+        pool = await self.db.raw_pool()
         async with self._turns, pool.acquire() as connection:
             yield LaneConnection(self.db, connection)
 

@@ -44,7 +44,7 @@ class Database:
         self.write_lock = asyncio.Lock()
         self.audit_sealer = AuditSealer(self)
         self.pool_size = pool_size
-        self._raw_pools: dict[bool, asyncpg.Pool] = {}
+        self._raw_pool: asyncpg.Pool | None = None
         self._raw_opening = asyncio.Lock()
 
     @property
@@ -58,42 +58,27 @@ class Database:
         """A session for reads only (autocommit on PostgreSQL)."""
         return self.read_sessions()
 
-    async def raw_pool(self, *, key_lookups: bool = False) -> asyncpg.Pool:
+    async def raw_pool(self) -> asyncpg.Pool:
         """PostgreSQL: a small pool of plain asyncpg connections beside the engine's, for the few statements too
-        hot for the ORM; made on first use, closed by ``dispose``. JSON columns decode to Python values as through
-        the engine. ``key_lookups``: the pool of statements that only find rows by key (the check-in's fast
-        lane), planned once per connection (``KEY_LOOKUP_PLANNING``)."""
+        hot for the ORM (the check-in's fast lane); made on first use, closed by ``dispose``. JSON columns decode
+        to Python values as through the engine."""
         if self.is_sqlite:
             raise RuntimeError("no asyncpg pool on SQLite")
-        pool = self._raw_pools.get(key_lookups)
-        if pool is None:
+        if self._raw_pool is None:
             async with self._raw_opening:
-                pool = self._raw_pools.get(key_lookups)
-                if pool is None:
-                    settings = {**(KEY_LOOKUP_PLANNING if key_lookups else {}),
-                                **({"search_path": self.schema} if self.schema else {})}
-                    pool = self._raw_pools[key_lookups] = await asyncpg.create_pool(
+                if self._raw_pool is None:
+                    self._raw_pool = await asyncpg.create_pool(
                         self.url.set(drivername="postgresql").render_as_string(hide_password=False),
                         min_size=1, max_size=self.pool_size, init=_json_codecs, reset=_no_reset,
-                        server_settings=settings or None)
-        return pool
+                        server_settings={"search_path": self.schema} if self.schema else None)
+        return self._raw_pool
 
     async def dispose(self) -> None:
         await self.audit_sealer.stop()
-        pools, self._raw_pools = list(self._raw_pools.values()), {}
-        for pool in pools:
+        if self._raw_pool is not None:
+            pool, self._raw_pool = self._raw_pool, None
             await pool.close()
         await self.engine.dispose()
-
-
-#: Planner settings of the connections whose statements only find rows by key (primary or unique). Each statement
-#: is planned once per connection, a generic plan, instead of at every execution: planning the check-in's read
-#: costs several times more than running it (measured with pg_stat_statements: 0.3–1 ms against 0.1 ms). Such a plan
-#: is made again only when the tables' statistics change, so it must not rest on them: between two ANALYZE runs a
-#: fresh or fast-growing table would keep a sequential scan in it. Without sequential scans, hash or merge joins,
-#: every row is found through its index.
-KEY_LOOKUP_PLANNING = {"plan_cache_mode": "force_generic_plan", "enable_seqscan": "off", "enable_hashjoin": "off",
-                       "enable_mergejoin": "off"}
 
 
 async def _json_codecs(connection: asyncpg.Connection) -> None:
